@@ -1,0 +1,12 @@
+export { EtradeSimulator } from './server';
+export type { RequestLogEntry } from './server';
+export { DEMO_CONSUMER } from './options';
+export type { Consumer, SimulatorOptions } from './options';
+export type { Fault, FaultKind } from './faults';
+export { OAUTH_PROBLEMS } from './problems';
+export type { OAuthProblem } from './problems';
+export type { AccessTokenState } from './tokens';
+export { SimulatorError } from './errors';
+export type { SimulatorErrorCode } from './errors';
+export { SAMPLE_ACCOUNTS } from './accounts';
+export { API_ERROR_CODES } from './responses';
