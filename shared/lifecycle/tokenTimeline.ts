@@ -10,6 +10,8 @@ export interface TokenFacts {
   lastRenewedAt?: Date;
   /** Only counts when at or after `issuedAt`: an older value belongs to a token since replaced. */
   revokedAt?: Date;
+  /** E*TRADE called the token dead (token_expired / token_rejected) before its midnight. */
+  diedAt?: Date;
   keepAliveFailureStreak: number;
 }
 
@@ -42,7 +44,7 @@ export function tokenTimeline(
   assertFacts(facts);
   assertInstant(now, 'now');
 
-  const { issuedAt, revokedAt } = facts;
+  const { issuedAt, revokedAt, diedAt } = facts;
   if (!issuedAt) return { state: 'missing' };
 
   // The absolute instant of the next New York midnight (ETRADE.md trap 5). Renewing never moves it.
@@ -55,6 +57,8 @@ export function tokenTimeline(
   // idle the token is unusable until renewed, which callers must know before "keep-alives failing".
   if (revokedAt && revokedAt.getTime() >= issuedAt.getTime()) return { state: 'revoked', expiresAt };
   if (now.getTime() >= expiresAt.getTime()) return { state: 'expired', expiresAt };
+  // E*TRADE's word beats our arithmetic: a token it calls dead is dead, whatever the clock says.
+  if (diedAt && diedAt.getTime() >= issuedAt.getTime()) return { state: 'expired', expiresAt };
 
   // E*TRADE's 2 h inactivity clock restarts on any signed call, renewal included, and on issue.
   const lastActivity = Math.max(
@@ -82,7 +86,7 @@ function secondsUntil(at: Date, now: Date): number {
 }
 
 function assertFacts(facts: TokenFacts): void {
-  for (const key of ['issuedAt', 'lastUsedAt', 'lastRenewedAt', 'revokedAt'] as const) {
+  for (const key of ['issuedAt', 'lastUsedAt', 'lastRenewedAt', 'revokedAt', 'diedAt'] as const) {
     if (facts[key] !== undefined) assertInstant(facts[key], `facts.${key}`);
   }
   const streak = facts.keepAliveFailureStreak;

@@ -74,6 +74,27 @@ forEachTimeZone(() => {
     });
   });
 
+  describe('death reported by E*TRADE before midnight', () => {
+    const now = at('2026-06-15T14:00:00.000Z');
+
+    it('is expired from then on, and carries only expiresAt', () => {
+      expect(tokenTimeline({ ...fresh, diedAt: at('2026-06-15T13:00:00.000Z') }, now)).toEqual({
+        state: 'expired',
+        expiresAt: at(MIDNIGHT),
+      });
+    });
+
+    it('ignores a death older than the issue: it belonged to the token this one replaced', () => {
+      expect(tokenTimeline({ ...fresh, diedAt: plusMs(ISSUED, -1) }, now).state).toBe('active');
+    });
+
+    it('revocation still explains the death better', () => {
+      expect(tokenTimeline({ ...fresh, diedAt: at(ISSUED), revokedAt: at(ISSUED) }, now).state).toBe(
+        'revoked',
+      );
+    });
+  });
+
   describe('precedence: revoked > expired > idle > failing > active', () => {
     // Every condition holds at once, then is removed one by one.
     const all: TokenFacts = {

@@ -1,0 +1,139 @@
+/**
+ * What the system knows about each connection's token, its pending PIN flows and its once-per-day
+ * markers: everything but the token material itself (that is the SecretVault's).
+ *
+ * Single writer, newest wins: every write names the generation (or secret version) it was decided
+ * on, and the ledger applies it inside a transaction only if that is still the current one. A slow
+ * keep-alive therefore can never overwrite a newer token's record.
+ */
+
+export const KEEP_ALIVE_OUTCOMES = [
+  'skipped', // used recently enough: no call needed
+  'touched', // a cheap signed call kept it active
+  'renewed', // it was idle; renew_access_token revived it (and a signed call verified it)
+  'failed',
+] as const;
+export type KeepAliveOutcome = (typeof KEEP_ALIVE_OUTCOMES)[number];
+
+export interface KeepAliveHealth {
+  readonly lastRunAt?: Date;
+  readonly lastOutcome?: KeepAliveOutcome;
+  /** EtradeError code (or other stable code) of the last failure. */
+  readonly lastErrorCode?: string;
+  readonly lastSuccessAt?: Date;
+  /** Consecutive failed runs for the current generation; 0 after any success. */
+  readonly failureStreak: number;
+}
+
+export interface RenewalEntry {
+  readonly generation: number;
+  readonly secretVersion: string;
+  readonly issuedAt: Date;
+}
+
+export interface TokenRecord {
+  readonly connectionId: string;
+  /** 0 until the first PIN exchange; +1 for each stored token. */
+  readonly generation: number;
+  readonly secretVersion?: string;
+  readonly issuedAt?: Date;
+  readonly expiresAt?: Date;
+  readonly lastUsedAt?: Date;
+  readonly lastRenewedAt?: Date;
+  readonly revokedAt?: Date;
+  /** E*TRADE reported this generation dead (token_expired / token_rejected) before its midnight. */
+  readonly diedAt?: Date;
+  readonly keepAlive: KeepAliveHealth;
+  /** Newest first, bounded (RENEWAL_HISTORY_LIMIT). */
+  readonly history: readonly RenewalEntry[];
+}
+
+export const RENEWAL_HISTORY_LIMIT = 30;
+
+export interface IssueCommand {
+  readonly connectionId: string;
+  /** The vault version that holds the new pair. */
+  readonly secretVersion: string;
+  readonly issuedAt: Date;
+  readonly expiresAt: Date;
+}
+
+export type IssueResult =
+  | { readonly outcome: 'applied'; readonly record: TokenRecord }
+  /** A token stored in a newer (or the same) vault version is already recorded: newest wins. */
+  | { readonly outcome: 'superseded'; readonly record: TokenRecord };
+
+export interface KeepAliveResult {
+  readonly at: Date;
+  readonly outcome: KeepAliveOutcome;
+  readonly errorCode?: string;
+}
+
+export interface GenerationWrite<T> {
+  /** False when the record's generation is no longer the one the caller read: nothing was written. */
+  readonly applied: boolean;
+  readonly record: TokenRecord;
+  /** Only for applied keep-alive writes: the health before this write (to detect "recovered"). */
+  readonly previous?: T;
+}
+
+export interface PendingFlow {
+  readonly id: string;
+  readonly connectionId: string;
+  readonly requestToken: string;
+  readonly requestSecret: string;
+  /** The session that started the flow; only it may finish it. */
+  readonly ownerSession: string;
+  readonly createdAt: Date;
+  /** E*TRADE request tokens live 5 minutes; also the store's TTL. */
+  readonly expiresAt: Date;
+  readonly attempts: number;
+}
+
+export type FlowClaim =
+  | { readonly ok: true; readonly flow: PendingFlow }
+  /** `not_found` also covers another session's flow: a stranger learns nothing about it. */
+  | { readonly ok: false; readonly reason: 'not_found' | 'expired' | 'exhausted' };
+
+export interface TokenLedger {
+  /** The connection's record; a never-issued connection gets generation 0 and an empty history. */
+  get(connectionId: string): Promise<TokenRecord>;
+  getMany(connectionIds: readonly string[]): Promise<TokenRecord[]>;
+
+  /**
+   * Records a stored token: generation + 1, secretVersion, issuedAt, expiresAt, lastUsedAt = issuedAt,
+   * cleared revokedAt/diedAt/keep-alive streak, history entry. Superseded (nothing written) when the
+   * record already names a vault version >= this one.
+   */
+  recordIssued(command: IssueCommand): Promise<IssueResult>;
+  /** The trading system (or a keep-alive) used the token at `at`; lastUsedAt only moves forward. */
+  recordUsed(connectionId: string, generation: number, at: Date): Promise<GenerationWrite<never>>;
+  /** Records one keep-alive run; touched/renewed also move lastUsedAt (renewed: lastRenewedAt). */
+  recordKeepAlive(
+    connectionId: string,
+    generation: number,
+    result: KeepAliveResult,
+  ): Promise<GenerationWrite<KeepAliveHealth>>;
+  /**
+   * Marks the generation dead (`revoked` sets revokedAt, `died` sets diedAt). Applied only the first
+   * time, so callers notify exactly once.
+   */
+  recordDead(
+    connectionId: string,
+    generation: number,
+    death: { readonly at: Date; readonly kind: 'revoked' | 'died' },
+  ): Promise<GenerationWrite<never>>;
+
+  /** Stores a new pending PIN flow; rejects a duplicate id. */
+  createFlow(flow: PendingFlow): Promise<void>;
+  /** Counts one PIN attempt against the flow (transaction) and returns it if still usable. */
+  claimFlowAttempt(flowId: string, ownerSession: string, now: Date, maxAttempts: number): Promise<FlowClaim>;
+  /** Removes a finished flow (its request token is single-use). */
+  deleteFlow(flowId: string): Promise<void>;
+
+  /**
+   * Creates the marker if absent (transaction): true for the first caller only. Used for once-per-day
+   * alerts and single-use login links under at-least-once delivery. `expiresAt` is the store's TTL.
+   */
+  claimMarker(key: string, at: Date, expiresAt: Date): Promise<boolean>;
+}
