@@ -11,5 +11,6 @@ module.exports = {
   // Real Firestore and Pub/Sub emulators for the whole run (test/global/globalSetup.ts says why).
   globalSetup: '<rootDir>/test/global/globalSetup.ts',
   globalTeardown: '<rootDir>/test/global/globalTeardown.ts',
+  reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
   testTimeout: 20000,
 };
