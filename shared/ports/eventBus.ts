@@ -59,14 +59,13 @@ export function parseTokenEvent(data: unknown): TokenEvent {
   if (!Number.isInteger(raw.generation) || (raw.generation as number) < 0) {
     throw new TypeError('event.generation must be a non-negative integer');
   }
-  for (const field of ['secretVersion', 'expiresAt'] as const) {
-    if (raw[field] !== undefined && typeof raw[field] !== 'string') {
-      throw new TypeError(`event.${field} must be a string`);
-    }
+  if (raw.secretVersion !== undefined && typeof raw.secretVersion !== 'string') {
+    throw new TypeError('event.secretVersion must be a string');
   }
-  if (typeof raw.at !== 'string' || Number.isNaN(Date.parse(raw.at))) {
-    throw new TypeError('event.at must be an ISO 8601 instant');
+  if (raw.expiresAt !== undefined && !isIsoInstant(raw.expiresAt)) {
+    throw new TypeError('event.expiresAt must be an ISO 8601 instant');
   }
+  if (!isIsoInstant(raw.at)) throw new TypeError('event.at must be an ISO 8601 instant');
   return {
     type: raw.type,
     connectionId: raw.connectionId,
@@ -75,4 +74,13 @@ export function parseTokenEvent(data: unknown): TokenEvent {
     expiresAt: raw.expiresAt as string | undefined,
     at: raw.at,
   };
+}
+
+/** `Date#toISOString()` form only: `Date.parse` alone would accept "March 2, 2026". */
+function isIsoInstant(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
 }

@@ -1,0 +1,253 @@
+import type { protos, SecretManagerServiceClient } from '@google-cloud/secret-manager';
+
+import {
+  accessSecretId,
+  compareVersions,
+  type SecretVault,
+  type StoredTokenSecret,
+  type TokenSecret,
+} from '../../ports/secretVault';
+import { crc32c } from './crc32c';
+
+type AccessResponse = protos.google.cloud.secretmanager.v1.IAccessSecretVersionResponse;
+
+/** A connection's secret: its id (for messages) and its resource name (for calls). */
+interface SecretRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+// gRPC status codes as the client's errors carry them in `code`; spelled out so this module needs no
+// runtime import of grpc-js (the client is handed in, and only its type is imported here).
+const NOT_FOUND = 5;
+const ALREADY_EXISTS = 6;
+const FAILED_PRECONDITION = 9;
+
+export const SECRET_VAULT_ERROR_CODES = [
+  'ERR_SECRET_CORRUPT', // the stored value is not a token pair, or fails its checksum
+  'ERR_KEEP_VERSION_NOT_ENABLED', // disableOlderVersions was asked to keep a version that is not enabled
+  'ERR_UNEXPECTED_RESPONSE', // the service answered with something we cannot interpret
+] as const;
+export type SecretVaultErrorCode = (typeof SECRET_VAULT_ERROR_CODES)[number];
+
+/** Never carries the payload, nor an error that quoted it (JSON.parse messages do). */
+export class SecretManagerVaultError extends Error {
+  override readonly name = 'SecretManagerVaultError';
+
+  constructor(
+    readonly code: SecretVaultErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The SecretVault on Google Secret Manager: one secret per connection (`accessSecretId`), one version
+ * per stored pair. Version numbers come from the service, so concurrent writers always get distinct,
+ * increasing ones.
+ */
+export class SecretManagerVault implements SecretVault {
+  constructor(
+    private readonly client: SecretManagerServiceClient,
+    private readonly projectId: string,
+  ) {
+    if (!/^[^/\s]+$/.test(projectId)) throw new TypeError('projectId must be a non-empty project id');
+  }
+
+  async putTokenPair(connectionId: string, pair: TokenSecret): Promise<string> {
+    const secret = this.secret(connectionId);
+    assertTokenPair(pair);
+    const data = Buffer.from(JSON.stringify({ token: pair.token, secret: pair.secret }), 'utf8');
+    const request = { parent: secret.name, payload: { data, dataCrc32c: crc32c(data) } };
+    try {
+      const [version] = await this.client.addSecretVersion(request);
+      return versionOf(version.name);
+    } catch (err) {
+      if (grpcCode(err) !== NOT_FOUND) throw err;
+    }
+    await this.createSecret(secret.id, connectionId);
+    const [version] = await this.client.addSecretVersion(request);
+    return versionOf(version.name);
+  }
+
+  async readTokenPair(connectionId: string, version?: string): Promise<StoredTokenSecret | undefined> {
+    const secret = this.secret(connectionId);
+    if (version !== undefined) {
+      assertVersion(version, 'version');
+      return this.accessIfEnabled(secret, version);
+    }
+    let latest: AccessResponse | undefined;
+    try {
+      latest = await this.access(`${secret.name}/versions/latest`);
+    } catch (err) {
+      const code = grpcCode(err);
+      if (code === NOT_FOUND) return undefined;
+      if (code !== FAILED_PRECONDITION) throw err;
+    }
+    if (latest) return decodePair(latest, secret.id);
+    // `latest` is the newest version whatever its state, so a disabled newest one hides the enabled
+    // versions before it: find the newest enabled one ourselves. One disabled since the listing is skipped.
+    for (const candidate of await this.enabledVersions(secret.name)) {
+      const stored = await this.accessIfEnabled(secret, candidate);
+      if (stored) return stored;
+    }
+    return undefined;
+  }
+
+  async disableOlderVersions(connectionId: string, keepVersion: string): Promise<number> {
+    const secret = this.secret(connectionId);
+    assertVersion(keepVersion, 'keepVersion');
+    const enabled = await this.enabledVersions(secret.name).catch((err: unknown) => {
+      if (grpcCode(err) === NOT_FOUND) return [];
+      throw err;
+    });
+    // Keeping a version that is not enabled would leave the secret with nothing readable.
+    if (!enabled.some((v) => compareVersions(v, keepVersion) === 0)) {
+      throw new SecretManagerVaultError(
+        'ERR_KEEP_VERSION_NOT_ENABLED',
+        `${secret.id} version ${keepVersion} is not enabled; nothing was disabled`,
+      );
+    }
+    const older = enabled.filter((v) => compareVersions(v, keepVersion) < 0);
+    const disabled = await Promise.all(
+      older.map((v) =>
+        this.client.disableSecretVersion({ name: `${secret.name}/versions/${v}` }).then(
+          () => true,
+          (err: unknown) => {
+            // Destroyed (or the secret deleted) meanwhile: it is unreadable either way.
+            if (isGone(err)) return false;
+            throw err;
+          },
+        ),
+      ),
+    );
+    return disabled.filter(Boolean).length;
+  }
+
+  private secret(connectionId: string): SecretRef {
+    assertConnectionId(connectionId);
+    const id = accessSecretId(connectionId);
+    return { id, name: `projects/${this.projectId}/secrets/${id}` };
+  }
+
+  private async createSecret(secretId: string, connectionId: string): Promise<void> {
+    try {
+      await this.client.createSecret({
+        parent: `projects/${this.projectId}`,
+        secretId,
+        secret: {
+          replication: { automatic: {} },
+          labels: { app: 'etrade-oauth', connection: connectionId },
+        },
+      });
+    } catch (err) {
+      // Another writer created it after our NOT_FOUND: that is all we wanted.
+      if (grpcCode(err) !== ALREADY_EXISTS) throw err;
+    }
+  }
+
+  private async access(name: string): Promise<AccessResponse> {
+    const [response] = await this.client.accessSecretVersion({ name });
+    return response;
+  }
+
+  /** undefined when the version does not exist or is disabled/destroyed. */
+  private async accessIfEnabled(secret: SecretRef, version: string): Promise<StoredTokenSecret | undefined> {
+    const name = `${secret.name}/versions/${version}`;
+    let response: AccessResponse;
+    try {
+      response = await this.access(name);
+    } catch (err) {
+      const code = grpcCode(err);
+      if (code === NOT_FOUND) return undefined;
+      if (code !== FAILED_PRECONDITION) throw err;
+      // FAILED_PRECONDITION also means e.g. an unusable CMEK key: only a version that really is not
+      // enabled counts as "no pair"; anything else must not pass for an empty vault.
+      if (await this.isEnabled(name)) throw err;
+      return undefined;
+    }
+    return decodePair(response, secret.id);
+  }
+
+  private async isEnabled(name: string): Promise<boolean> {
+    try {
+      const [version] = await this.client.getSecretVersion({ name });
+      return version.state === 'ENABLED';
+    } catch (err) {
+      if (grpcCode(err) === NOT_FOUND) return false;
+      throw err;
+    }
+  }
+
+  /** Enabled version ids, newest first. */
+  private async enabledVersions(secretName: string): Promise<string[]> {
+    const [versions] = await this.client.listSecretVersions({ parent: secretName, filter: 'state:ENABLED' });
+    return versions.map((v) => versionOf(v.name)).sort((a, b) => compareVersions(b, a));
+  }
+}
+
+function decodePair(response: AccessResponse, secretId: string): StoredTokenSecret {
+  const version = versionOf(response.name);
+  const corrupt = (why: string): SecretManagerVaultError =>
+    new SecretManagerVaultError('ERR_SECRET_CORRUPT', `${secretId} version ${version} ${why}`);
+  const data = response.payload?.data;
+  if (!(data instanceof Uint8Array)) throw corrupt('has no payload');
+  const claimed = response.payload?.dataCrc32c;
+  if (claimed !== null && claimed !== undefined && Number(String(claimed)) !== crc32c(data)) {
+    throw corrupt('fails its CRC-32C checksum');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+  } catch {
+    throw corrupt('is not UTF-8 JSON');
+  }
+  if (!isTokenPair(value)) throw corrupt('is not a token pair (non-empty string token and secret)');
+  return { pair: { token: value.token, secret: value.secret }, version };
+}
+
+/** The version id at the end of a version name; the service may name the project by number. */
+function versionOf(name: string | null | undefined): string {
+  const match = /\/versions\/([1-9]\d*)$/.exec(name ?? '');
+  if (!match) {
+    throw new SecretManagerVaultError('ERR_UNEXPECTED_RESPONSE', `unexpected secret version name "${name}"`);
+  }
+  return match[1];
+}
+
+function isTokenPair(value: unknown): value is TokenSecret {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { token, secret } = value as Record<string, unknown>;
+  return typeof token === 'string' && token !== '' && typeof secret === 'string' && secret !== '';
+}
+
+function assertTokenPair(pair: TokenSecret): void {
+  if (!isTokenPair(pair)) throw new TypeError('pair.token and pair.secret must be non-empty strings');
+}
+
+/**
+ * Lower-case letters, digits, `_` and `-`, at most 63: what a Secret Manager label value accepts (the
+ * connection is one), which also keeps the secret id valid.
+ */
+function assertConnectionId(connectionId: string): void {
+  if (typeof connectionId !== 'string' || !/^[a-z0-9_-]{1,63}$/.test(connectionId)) {
+    throw new TypeError('connectionId must be 1-63 lower-case letters, digits, _ or -');
+  }
+}
+
+function assertVersion(version: string, argument: string): void {
+  if (typeof version !== 'string' || !/^[1-9]\d*$/.test(version)) {
+    throw new TypeError(`${argument} must be a version number such as "1"`);
+  }
+}
+
+function grpcCode(err: unknown): number | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function isGone(err: unknown): boolean {
+  const code = grpcCode(err);
+  return code === NOT_FOUND || code === FAILED_PRECONDITION;
+}

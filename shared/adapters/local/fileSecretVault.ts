@@ -1,0 +1,187 @@
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { systemClock, type Clock } from '../../ports/clock';
+import {
+  accessSecretId,
+  compareVersions,
+  type SecretVault,
+  type StoredTokenSecret,
+  type TokenSecret,
+} from '../../ports/secretVault';
+import { KeyedMutex, writeFileAtomic } from './atomicFile';
+
+const VERSION_STATES = ['ENABLED', 'DISABLED'] as const;
+type VersionState = (typeof VERSION_STATES)[number];
+
+interface StoredVersion {
+  readonly version: string;
+  readonly state: VersionState;
+  readonly pair: TokenSecret;
+  /** ISO 8601. */
+  readonly createTime: string;
+}
+
+/** One connection's file: every version ever stored, oldest first. */
+interface VaultFile {
+  readonly versions: readonly StoredVersion[];
+}
+
+export type FileSecretVaultErrorCode = 'ERR_SECRET_CORRUPT' | 'ERR_KEEP_VERSION_NOT_ENABLED';
+
+/** Names the file, never its contents. */
+export class FileSecretVaultError extends Error {
+  override readonly name = 'FileSecretVaultError';
+
+  constructor(
+    readonly code: FileSecretVaultErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The SecretVault for the local system: `{directory}/etrade-oauth-{connection}-access.json` per
+ * connection, with Secret Manager's semantics (versions numbered from 1, disabled ones unreadable).
+ * The directory is created 0700 and files are written 0600, atomically. Puts are serialised per file
+ * within this process only: use one vault per directory, and one process writing it.
+ */
+export class FileSecretVault implements SecretVault {
+  private readonly locks = new KeyedMutex();
+
+  constructor(
+    private readonly directory: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async putTokenPair(connectionId: string, pair: TokenSecret): Promise<string> {
+    const path = this.pathOf(connectionId);
+    assertTokenPair(pair);
+    return this.locks.run(path, async () => {
+      await this.ensureDirectory();
+      const { versions } = await load(path);
+      const version = String(versions.reduce((max, v) => Math.max(max, Number(v.version)), 0) + 1);
+      const added: StoredVersion = {
+        version,
+        state: 'ENABLED',
+        pair: { token: pair.token, secret: pair.secret },
+        createTime: this.clock.now().toISOString(),
+      };
+      await save(path, { versions: [...versions, added] });
+      return version;
+    });
+  }
+
+  async readTokenPair(connectionId: string, version?: string): Promise<StoredTokenSecret | undefined> {
+    const path = this.pathOf(connectionId);
+    if (version !== undefined) assertVersion(version, 'version');
+    // No lock: writes are atomic renames, so a read sees one whole file.
+    const enabled = (await load(path)).versions.filter((v) => v.state === 'ENABLED');
+    const found =
+      version === undefined
+        ? enabled.reduce<StoredVersion | undefined>(
+            (newest, v) => (!newest || compareVersions(v.version, newest.version) > 0 ? v : newest),
+            undefined,
+          )
+        : enabled.find((v) => compareVersions(v.version, version) === 0);
+    return found && { pair: { token: found.pair.token, secret: found.pair.secret }, version: found.version };
+  }
+
+  async disableOlderVersions(connectionId: string, keepVersion: string): Promise<number> {
+    const path = this.pathOf(connectionId);
+    assertVersion(keepVersion, 'keepVersion');
+    return this.locks.run(path, async () => {
+      const { versions } = await load(path);
+      const isOlder = (v: StoredVersion): boolean =>
+        v.state === 'ENABLED' && compareVersions(v.version, keepVersion) < 0;
+      // Keeping a version that is not enabled would leave the connection with nothing readable.
+      if (!versions.some((v) => v.state === 'ENABLED' && compareVersions(v.version, keepVersion) === 0)) {
+        throw new FileSecretVaultError(
+          'ERR_KEEP_VERSION_NOT_ENABLED',
+          `${accessSecretId(connectionId)} version ${keepVersion} is not enabled; nothing was disabled`,
+        );
+      }
+      const count = versions.filter(isOlder).length;
+      if (count > 0) {
+        await save(path, { versions: versions.map((v) => (isOlder(v) ? { ...v, state: 'DISABLED' } : v)) });
+      }
+      return count;
+    });
+  }
+
+  private pathOf(connectionId: string): string {
+    assertConnectionId(connectionId);
+    return join(this.directory, `${accessSecretId(connectionId)}.json`);
+  }
+
+  /** Creates the directory 0700 if missing; an existing one is left as its owner set it. */
+  private async ensureDirectory(): Promise<void> {
+    const created = await mkdir(this.directory, { recursive: true, mode: 0o700 });
+    // mkdir's mode passes through the umask; set it exactly on the directory we made.
+    if (created !== undefined) await chmod(this.directory, 0o700);
+  }
+}
+
+async function load(path: string): Promise<VaultFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { versions: [] };
+    throw err;
+  }
+  const corrupt = (why: string): FileSecretVaultError =>
+    new FileSecretVaultError('ERR_SECRET_CORRUPT', `${path} ${why}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse quotes the text it choked on: drop its message.
+    throw corrupt('is not JSON');
+  }
+  const versions = (value as { versions?: unknown } | null)?.versions;
+  if (!Array.isArray(versions) || !versions.every(isStoredVersion)) {
+    throw corrupt('is not a vault file ({versions: [{version, state, pair, createTime}]})');
+  }
+  return { versions };
+}
+
+async function save(path: string, file: VaultFile): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+}
+
+function isStoredVersion(value: unknown): value is StoredVersion {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.version === 'string' &&
+    /^[1-9]\d*$/.test(v.version) &&
+    (VERSION_STATES as readonly unknown[]).includes(v.state) &&
+    isTokenPair(v.pair) &&
+    typeof v.createTime === 'string'
+  );
+}
+
+function isTokenPair(value: unknown): value is TokenSecret {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { token, secret } = value as Record<string, unknown>;
+  return typeof token === 'string' && token !== '' && typeof secret === 'string' && secret !== '';
+}
+
+function assertTokenPair(pair: TokenSecret): void {
+  if (!isTokenPair(pair)) throw new TypeError('pair.token and pair.secret must be non-empty strings');
+}
+
+/** The same rule as SecretManagerVault's, so a connection works with either; it also keeps paths plain. */
+function assertConnectionId(connectionId: string): void {
+  if (typeof connectionId !== 'string' || !/^[a-z0-9_-]{1,63}$/.test(connectionId)) {
+    throw new TypeError('connectionId must be 1-63 lower-case letters, digits, _ or -');
+  }
+}
+
+function assertVersion(version: string, argument: string): void {
+  if (typeof version !== 'string' || !/^[1-9]\d*$/.test(version)) {
+    throw new TypeError(`${argument} must be a version number such as "1"`);
+  }
+}
