@@ -1,0 +1,15 @@
+export {
+  type AppConfig,
+  DEFAULT_KEEPALIVE_LEAD_MINUTES,
+  DEFAULT_TOKEN_EVENTS_TOPIC,
+  type Env,
+  loadConfig,
+} from './loadConfig';
+export { ConfigError, type ConfigIssue } from './configError';
+export {
+  CONNECTION_ID_PATTERN,
+  type Connection,
+  type ConnectionEntry,
+  DEFAULT_CONNECTIONS,
+  defaultConsumerSecretId,
+} from './connections';
