@@ -1,0 +1,29 @@
+import type { MarketCalendar } from '../calendar';
+import type { AppConfig } from '../config';
+import type { Logger } from '../log';
+import type { Clock } from '../ports/clock';
+import type { EventBus } from '../ports/eventBus';
+import type { Notifier } from '../ports/notifier';
+import type { SecretReader } from '../ports/secretReader';
+import type { SecretVault } from '../ports/secretVault';
+import type { TokenLedger } from '../ports/tokenLedger';
+import type { EtradeClients } from './etradeClients';
+
+/**
+ * Everything a use case may need, chosen once per instance from validated config: GCP adapters in
+ * the cloud, embedded ones locally. Use cases take `Pick<AppContext, …>` of just what they use.
+ */
+export interface AppContext {
+  readonly config: AppConfig;
+  readonly clock: Clock;
+  readonly calendar: MarketCalendar;
+  readonly ledger: TokenLedger;
+  readonly vault: SecretVault;
+  readonly events: EventBus;
+  readonly notifier: Notifier;
+  readonly secrets: SecretReader;
+  readonly etrade: EtradeClients;
+  readonly log: Logger;
+  /** Public URL of the token page (Firebase Hosting, or the local system), for deep links. */
+  readonly pageUrl: string;
+}
