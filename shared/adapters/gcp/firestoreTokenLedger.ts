@@ -1,0 +1,200 @@
+import {
+  GrpcStatus,
+  Timestamp,
+  type CollectionReference,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Firestore,
+  type Transaction,
+} from '@google-cloud/firestore';
+
+import {
+  applyDead,
+  applyIssued,
+  applyKeepAlive,
+  applyUsed,
+  claimAttempt,
+  emptyRecord,
+  markerIsLive,
+} from '../../ledger/transitions';
+import {
+  decodeFlow,
+  decodeRecord,
+  encodeFlow,
+  encodeRecord,
+  type InstantCodec,
+} from '../../ledger/storedForm';
+import type {
+  FlowClaim,
+  IssueCommand,
+  IssueResult,
+  KeepAliveHealth,
+  KeepAliveResult,
+  GenerationWrite,
+  PendingFlow,
+  TokenLedger,
+  TokenRecord,
+} from '../../ports/tokenLedger';
+
+export interface FirestoreTokenLedgerOptions {
+  /** Prepended to every collection name, so tests (or two deployments) can share one database. */
+  readonly collectionPrefix?: string;
+  /**
+   * Runs of one transaction before the client gives up with ABORTED (the client's default is 5). A
+   * connection rarely has more than two or three writers at once; raise it where more contend.
+   */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * The TokenLedger on Firestore: `connections/{id}`, `pinFlows/{id}` and `markers/{key}`. Every
+ * read-modify-write runs in a transaction, and the decision inside it is one of the pure transitions,
+ * so a retried transaction simply decides again on the fresh value. Flows and markers carry `expireAt`,
+ * the field the Terraform TTL policy names, so Firestore deletes them on its own.
+ */
+export class FirestoreTokenLedger implements TokenLedger {
+  private readonly connections: CollectionReference;
+  private readonly flows: CollectionReference;
+  private readonly markers: CollectionReference;
+  private readonly transactionOptions: { readonly maxAttempts?: number };
+
+  constructor(
+    private readonly firestore: Firestore,
+    options: FirestoreTokenLedgerOptions = {},
+  ) {
+    const prefix = options.collectionPrefix ?? '';
+    this.connections = firestore.collection(`${prefix}connections`);
+    this.flows = firestore.collection(`${prefix}pinFlows`);
+    this.markers = firestore.collection(`${prefix}markers`);
+    this.transactionOptions = options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts };
+  }
+
+  async get(connectionId: string): Promise<TokenRecord> {
+    return toRecord(connectionId, await this.connection(connectionId).get());
+  }
+
+  async getMany(connectionIds: readonly string[]): Promise<TokenRecord[]> {
+    // getAll needs at least one reference; it answers in the order asked, missing documents included.
+    if (connectionIds.length === 0) return [];
+    const snapshots = await this.firestore.getAll(...connectionIds.map((id) => this.connection(id)));
+    return snapshots.map((snapshot, i) => toRecord(connectionIds[i], snapshot));
+  }
+
+  recordIssued(command: IssueCommand): Promise<IssueResult> {
+    return this.updateRecord(command.connectionId, (current) => applyIssued(current, command));
+  }
+
+  recordUsed(connectionId: string, generation: number, at: Date): Promise<GenerationWrite<never>> {
+    return this.updateRecord(connectionId, (current) => applyUsed(current, generation, at));
+  }
+
+  recordKeepAlive(
+    connectionId: string,
+    generation: number,
+    result: KeepAliveResult,
+  ): Promise<GenerationWrite<KeepAliveHealth>> {
+    return this.updateRecord(connectionId, (current) => applyKeepAlive(current, generation, result));
+  }
+
+  recordDead(
+    connectionId: string,
+    generation: number,
+    death: { readonly at: Date; readonly kind: 'revoked' | 'died' },
+  ): Promise<GenerationWrite<never>> {
+    return this.updateRecord(connectionId, (current) => applyDead(current, generation, death));
+  }
+
+  async createFlow(flow: PendingFlow): Promise<void> {
+    const stored = encodeFlow(flow, TIMESTAMPS);
+    // The read-side checks, before anything is stored: a bad flow fails here, not at every later read.
+    decodeFlow(stored, TIMESTAMPS, `flow ${flow.id}`);
+    const fields = { ...stored, expireAt: stored.expiresAt };
+    try {
+      // create() fails on an existing document, atomically, without a transaction.
+      await this.flow(flow.id).create(fields);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === GrpcStatus.ALREADY_EXISTS) {
+        throw new Error(`a pending PIN flow with id ${flow.id} already exists`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  claimFlowAttempt(flowId: string, ownerSession: string, now: Date, maxAttempts: number): Promise<FlowClaim> {
+    const ref = this.flow(flowId);
+    return this.transaction(async (tx) => {
+      const snapshot = await tx.get(ref);
+      const flow = snapshot.exists ? decodeFlow(snapshot.data(), TIMESTAMPS, ref.path) : undefined;
+      const { claim, updated } = claimAttempt(flow, ownerSession, now, maxAttempts);
+      if (updated) tx.update(ref, { attempts: updated.attempts });
+      return claim;
+    });
+  }
+
+  async deleteFlow(flowId: string): Promise<void> {
+    await this.flow(flowId).delete();
+  }
+
+  claimMarker(key: string, at: Date, expiresAt: Date): Promise<boolean> {
+    const ref = this.markers.doc(documentId(key, 'key'));
+    return this.transaction(async (tx) => {
+      const snapshot = await tx.get(ref);
+      const existing = snapshot.exists
+        ? { expiresAt: TIMESTAMPS.decode(snapshot.get('expireAt'), `${ref.path}.expireAt`) }
+        : undefined;
+      if (markerIsLive(existing, at)) return false;
+      tx.set(ref, { key, claimedAt: Timestamp.fromDate(at), expireAt: Timestamp.fromDate(expiresAt) });
+      return true;
+    });
+  }
+
+  /** Reads, decides with a pure transition, and writes only when the transition changed the record. */
+  private updateRecord<R extends { readonly record: TokenRecord }>(
+    connectionId: string,
+    decide: (current: TokenRecord) => R,
+  ): Promise<R> {
+    const ref = this.connection(connectionId);
+    return this.transaction(async (tx) => {
+      const current = toRecord(connectionId, await tx.get(ref));
+      const result = decide(current);
+      if (result.record !== current) tx.set(ref, encodeRecord(result.record, TIMESTAMPS));
+      return result;
+    });
+  }
+
+  private transaction<T>(body: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.firestore.runTransaction(body, this.transactionOptions);
+  }
+
+  private connection(connectionId: string): DocumentReference {
+    return this.connections.doc(documentId(connectionId, 'connectionId'));
+  }
+
+  private flow(flowId: string): DocumentReference {
+    return this.flows.doc(documentId(flowId, 'flowId'));
+  }
+}
+
+const TIMESTAMPS: InstantCodec<Timestamp> = {
+  encode: (at) => Timestamp.fromDate(at),
+  decode: (value, field) => {
+    if (!(value instanceof Timestamp)) throw new TypeError(`${field} must be a Firestore Timestamp`);
+    return value.toDate();
+  },
+};
+
+function toRecord(connectionId: string, snapshot: DocumentSnapshot): TokenRecord {
+  return snapshot.exists
+    ? decodeRecord(snapshot.data(), TIMESTAMPS, snapshot.ref.path)
+    : emptyRecord(connectionId);
+}
+
+/**
+ * A Firestore document id for any non-empty string: ids may not contain '/', be '.' or '..', or look
+ * like `__name__`. Percent-encoding (plus '.' and '_', which encodeURIComponent leaves alone) is
+ * reversible, so distinct keys never share a document, and ordinary slugs stay readable.
+ */
+export function documentId(value: string, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`);
+  return encodeURIComponent(value).replace(/[._]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}

@@ -1,0 +1,230 @@
+import { readFile } from 'node:fs/promises';
+
+import {
+  applyDead,
+  applyIssued,
+  applyKeepAlive,
+  applyUsed,
+  claimAttempt,
+  emptyRecord,
+  markerIsLive,
+} from '../../ledger/transitions';
+import {
+  decodeFlow,
+  decodeRecord,
+  encodeFlow,
+  encodeRecord,
+  type InstantCodec,
+  type StoredFields,
+} from '../../ledger/storedForm';
+import { systemClock, type Clock } from '../../ports/clock';
+import type {
+  FlowClaim,
+  GenerationWrite,
+  IssueCommand,
+  IssueResult,
+  KeepAliveHealth,
+  KeepAliveResult,
+  PendingFlow,
+  TokenLedger,
+  TokenRecord,
+} from '../../ports/tokenLedger';
+import { assertInstant } from '../../time/calendarDate';
+import { AsyncMutex, writeFileAtomic } from './atomicFile';
+
+interface Marker {
+  readonly at: Date;
+  readonly expiresAt: Date;
+}
+
+/** The whole ledger in memory; Maps so an id like `__proto__` is just a key. */
+interface LedgerState {
+  readonly connections: Map<string, TokenRecord>;
+  readonly flows: Map<string, PendingFlow>;
+  readonly markers: Map<string, Marker>;
+}
+
+/**
+ * The TokenLedger in one JSON file, for running the system on one machine. Writes are serialised by an
+ * in-process queue and replace the file atomically, so a crash leaves the old or the new ledger, never
+ * half of one. The queue belongs to the instance: use one instance per file, in one process. The clock only decides when expired
+ * flows and markers are pruned: the local stand-in for Firestore's TTL, which also runs on wall time.
+ */
+export class FileTokenLedger implements TokenLedger {
+  private readonly writes = new AsyncMutex();
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly filePath: string,
+    options: { readonly clock?: Clock } = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async get(connectionId: string): Promise<TokenRecord> {
+    return (await this.load()).connections.get(connectionId) ?? emptyRecord(connectionId);
+  }
+
+  async getMany(connectionIds: readonly string[]): Promise<TokenRecord[]> {
+    const { connections } = await this.load();
+    return connectionIds.map((id) => connections.get(id) ?? emptyRecord(id));
+  }
+
+  recordIssued(command: IssueCommand): Promise<IssueResult> {
+    return this.updateRecord(command.connectionId, (current) => applyIssued(current, command));
+  }
+
+  recordUsed(connectionId: string, generation: number, at: Date): Promise<GenerationWrite<never>> {
+    return this.updateRecord(connectionId, (current) => applyUsed(current, generation, at));
+  }
+
+  recordKeepAlive(
+    connectionId: string,
+    generation: number,
+    result: KeepAliveResult,
+  ): Promise<GenerationWrite<KeepAliveHealth>> {
+    return this.updateRecord(connectionId, (current) => applyKeepAlive(current, generation, result));
+  }
+
+  recordDead(
+    connectionId: string,
+    generation: number,
+    death: { readonly at: Date; readonly kind: 'revoked' | 'died' },
+  ): Promise<GenerationWrite<never>> {
+    return this.updateRecord(connectionId, (current) => applyDead(current, generation, death));
+  }
+
+  createFlow(flow: PendingFlow): Promise<void> {
+    return this.update((state) => {
+      if (state.flows.has(flow.id)) throw new Error(`a pending PIN flow with id ${flow.id} already exists`);
+      // Round-trip through the stored form: the same checks as a read, and no caller-owned object kept.
+      state.flows.set(flow.id, decodeFlow(encodeFlow(flow, ISO), ISO, `flow ${flow.id}`));
+      return { result: undefined, changed: true };
+    });
+  }
+
+  claimFlowAttempt(flowId: string, ownerSession: string, now: Date, maxAttempts: number): Promise<FlowClaim> {
+    return this.update((state) => {
+      const { claim, updated } = claimAttempt(state.flows.get(flowId), ownerSession, now, maxAttempts);
+      if (updated) state.flows.set(flowId, updated);
+      return { result: claim, changed: updated !== undefined };
+    });
+  }
+
+  deleteFlow(flowId: string): Promise<void> {
+    return this.update((state) => ({ result: undefined, changed: state.flows.delete(flowId) }));
+  }
+
+  claimMarker(key: string, at: Date, expiresAt: Date): Promise<boolean> {
+    assertInstant(expiresAt, 'expiresAt');
+    return this.update((state) => {
+      if (markerIsLive(state.markers.get(key), at)) return { result: false, changed: false };
+      state.markers.set(key, { at, expiresAt });
+      return { result: true, changed: true };
+    });
+  }
+
+  private updateRecord<R extends { readonly record: TokenRecord }>(
+    connectionId: string,
+    decide: (current: TokenRecord) => R,
+  ): Promise<R> {
+    return this.update((state) => {
+      const current = state.connections.get(connectionId) ?? emptyRecord(connectionId);
+      const result = decide(current);
+      const changed = result.record !== current;
+      if (changed) state.connections.set(connectionId, result.record);
+      return { result, changed };
+    });
+  }
+
+  /** One read-modify-write at a time; the file is rewritten only when something changed. */
+  private update<T>(mutate: (state: LedgerState) => { result: T; changed: boolean }): Promise<T> {
+    return this.writes.run(async () => {
+      const state = await this.load();
+      const { result, changed } = mutate(state);
+      if (changed) {
+        // Private: the ledger names connections and holds pending request tokens.
+        await writeFileAtomic(
+          this.filePath,
+          JSON.stringify(encodeState(prune(state, this.clock.now())), null, 2),
+          0o600,
+        );
+      }
+      return result;
+    });
+  }
+
+  private async load(): Promise<LedgerState> {
+    let text: string;
+    try {
+      text = await readFile(this.filePath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      throw err;
+    }
+    try {
+      return decodeState(JSON.parse(text));
+    } catch (err) {
+      // Never fall back to empty: the next write would erase every connection's record.
+      throw new Error(`token ledger ${this.filePath} is unreadable: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+}
+
+const ISO: InstantCodec<string> = {
+  encode: (at) => at.toISOString(),
+  decode: (value, field) => {
+    const at = typeof value === 'string' ? new Date(value) : undefined;
+    if (!at || Number.isNaN(at.getTime()) || at.toISOString() !== value) {
+      throw new TypeError(`${field} must be an ISO 8601 instant, got ${JSON.stringify(value)}`);
+    }
+    return at;
+  },
+};
+
+function emptyState(): LedgerState {
+  return { connections: new Map(), flows: new Map(), markers: new Map() };
+}
+
+function prune(state: LedgerState, now: Date): LedgerState {
+  for (const [id, flow] of state.flows) if (flow.expiresAt.getTime() <= now.getTime()) state.flows.delete(id);
+  for (const [key, marker] of state.markers) if (!markerIsLive(marker, now)) state.markers.delete(key);
+  return state;
+}
+
+function encodeState(state: LedgerState): StoredFields {
+  const entries = <V>(map: Map<string, V>, encode: (value: V) => unknown) =>
+    Object.fromEntries([...map].map(([key, value]) => [key, encode(value)]));
+  return {
+    connections: entries(state.connections, (record) => encodeRecord(record, ISO)),
+    flows: entries(state.flows, (flow) => encodeFlow(flow, ISO)),
+    markers: entries(state.markers, (m) => ({ at: ISO.encode(m.at), expiresAt: ISO.encode(m.expiresAt) })),
+  };
+}
+
+function decodeState(raw: unknown): LedgerState {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new TypeError('not a JSON object');
+  const section = (name: string): [string, unknown][] => {
+    const value = (raw as Record<string, unknown>)[name] ?? {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new TypeError(`${name} must be an object`);
+    }
+    return Object.entries(value);
+  };
+  const decodeMarker = (value: unknown, key: string): Marker => {
+    const m = (value ?? {}) as Record<string, unknown>;
+    return {
+      at: ISO.decode(m.at, `markers.${key}.at`),
+      expiresAt: ISO.decode(m.expiresAt, `markers.${key}.expiresAt`),
+    };
+  };
+  return {
+    connections: new Map(
+      section('connections').map(([id, v]) => [id, decodeRecord(v, ISO, `connections.${id}`)]),
+    ),
+    flows: new Map(section('flows').map(([id, v]) => [id, decodeFlow(v, ISO, `flows.${id}`)])),
+    markers: new Map(section('markers').map(([key, v]) => [key, decodeMarker(v, key)])),
+  };
+}

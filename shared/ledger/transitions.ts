@@ -1,0 +1,186 @@
+import {
+  KEEP_ALIVE_OUTCOMES,
+  RENEWAL_HISTORY_LIMIT,
+  type FlowClaim,
+  type GenerationWrite,
+  type IssueCommand,
+  type IssueResult,
+  type KeepAliveHealth,
+  type KeepAliveResult,
+  type PendingFlow,
+  type TokenRecord,
+} from '../ports/tokenLedger';
+import { assertInstant } from '../time/calendarDate';
+
+/**
+ * Every ledger write's semantics as pure functions on plain records. Each adapter reads the current
+ * value inside its own transaction, calls one of these and persists the result, so Firestore and the
+ * local file cannot drift apart.
+ *
+ * Convention the adapters rely on: when a write changes nothing, the returned `record` IS `current`
+ * (same object), so `result.record !== current` is exactly "there is something to persist".
+ */
+
+export function emptyRecord(connectionId: string): TokenRecord {
+  return { connectionId, generation: 0, keepAlive: { failureStreak: 0 }, history: [] };
+}
+
+/** Newest wins: vault versions only grow, so a version at or below the recorded one is an older token. */
+export function applyIssued(current: TokenRecord, command: IssueCommand): IssueResult {
+  assertSameConnection(current, command.connectionId);
+  assertVersion(command.secretVersion, 'command.secretVersion');
+  assertInstant(command.issuedAt, 'command.issuedAt');
+  assertInstant(command.expiresAt, 'command.expiresAt');
+  if (current.secretVersion !== undefined && Number(current.secretVersion) >= Number(command.secretVersion)) {
+    return { outcome: 'superseded', record: current };
+  }
+  const generation = current.generation + 1;
+  const { secretVersion, issuedAt, expiresAt } = command;
+  // Outcome, streak and error code describe the replaced token; when the last run happened is still
+  // true, and the scheduler reads lastRunAt to pace itself.
+  const { lastRunAt, lastSuccessAt } = current.keepAlive;
+  const record: TokenRecord = {
+    connectionId: current.connectionId,
+    generation,
+    secretVersion,
+    issuedAt,
+    expiresAt,
+    // Issuing is a signed call: E*TRADE's 2 h idle clock starts now.
+    lastUsedAt: issuedAt,
+    keepAlive: { lastRunAt, lastSuccessAt, failureStreak: 0 },
+    history: [{ generation, secretVersion, issuedAt }, ...current.history].slice(0, RENEWAL_HISTORY_LIMIT),
+  };
+  return { outcome: 'applied', record };
+}
+
+/**
+ * `applied` says the generation was current, not that anything moved: an `at` older than the recorded
+ * lastUsedAt (a late report) is accepted and ignored, because the caller's view was right.
+ */
+export function applyUsed(current: TokenRecord, generation: number, at: Date): GenerationWrite<never> {
+  assertInstant(at, 'at');
+  if (!isCurrent(current, generation)) return { applied: false, record: current };
+  if (current.lastUsedAt && current.lastUsedAt.getTime() >= at.getTime()) {
+    return { applied: true, record: current };
+  }
+  return { applied: true, record: { ...current, lastUsedAt: at } };
+}
+
+/** `previous` lets the caller tell "recovered" (streak was > 0, now 0) from "still fine". */
+export function applyKeepAlive(
+  current: TokenRecord,
+  generation: number,
+  result: KeepAliveResult,
+): GenerationWrite<KeepAliveHealth> {
+  assertInstant(result.at, 'result.at');
+  if (!(KEEP_ALIVE_OUTCOMES as readonly string[]).includes(result.outcome)) {
+    throw new TypeError(
+      `result.outcome must be one of ${KEEP_ALIVE_OUTCOMES.join(', ')}, got ${result.outcome}`,
+    );
+  }
+  if (!isCurrent(current, generation)) return { applied: false, record: current };
+
+  const { at, outcome } = result;
+  const previous = current.keepAlive;
+  const ran = { ...previous, lastRunAt: at, lastOutcome: outcome };
+  let record: TokenRecord;
+  switch (outcome) {
+    case 'skipped':
+      // Nothing was called: the streak neither grows nor resets.
+      record = { ...current, keepAlive: ran };
+      break;
+    case 'failed':
+      record = {
+        ...current,
+        keepAlive: { ...ran, failureStreak: previous.failureStreak + 1, lastErrorCode: result.errorCode },
+      };
+      break;
+    case 'touched':
+    case 'renewed':
+      // lastErrorCode stays: it names the last failure, which lastSuccessAt now post-dates.
+      record = {
+        ...current,
+        lastUsedAt: later(current.lastUsedAt, at),
+        lastRenewedAt: outcome === 'renewed' ? at : current.lastRenewedAt,
+        keepAlive: { ...ran, failureStreak: 0, lastSuccessAt: at },
+      };
+      break;
+  }
+  return { applied: true, record, previous };
+}
+
+/** Applied once per generation, so exactly one caller sends the "token died" alert. */
+export function applyDead(
+  current: TokenRecord,
+  generation: number,
+  death: { readonly at: Date; readonly kind: 'revoked' | 'died' },
+): GenerationWrite<never> {
+  assertInstant(death.at, 'death.at');
+  if (death.kind !== 'revoked' && death.kind !== 'died') {
+    throw new TypeError(`death.kind must be 'revoked' or 'died', got ${String(death.kind)}`);
+  }
+  if (!isCurrent(current, generation) || current.revokedAt || current.diedAt) {
+    return { applied: false, record: current };
+  }
+  const record =
+    death.kind === 'revoked' ? { ...current, revokedAt: death.at } : { ...current, diedAt: death.at };
+  return { applied: true, record };
+}
+
+/** The claim, and the flow to persist when an attempt was counted (absent: write nothing). */
+export interface AttemptDecision {
+  readonly claim: FlowClaim;
+  readonly updated?: PendingFlow;
+}
+
+export function claimAttempt(
+  flow: PendingFlow | undefined,
+  ownerSession: string,
+  now: Date,
+  maxAttempts: number,
+): AttemptDecision {
+  assertInstant(now, 'now');
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+  }
+  // Another session's flow looks exactly like a missing one: its state is none of the caller's business.
+  if (!flow || flow.ownerSession !== ownerSession) return { claim: { ok: false, reason: 'not_found' } };
+  if (now.getTime() >= flow.expiresAt.getTime()) return { claim: { ok: false, reason: 'expired' } };
+  if (flow.attempts >= maxAttempts) return { claim: { ok: false, reason: 'exhausted' } };
+  const updated = { ...flow, attempts: flow.attempts + 1 };
+  return { claim: { ok: true, flow: updated }, updated };
+}
+
+/**
+ * A marker past its expiry counts as absent even before the store's TTL removes it (Firestore TTL
+ * deletes up to a day late), so a daily marker can be claimed again the next day.
+ */
+export function markerIsLive(marker: { readonly expiresAt: Date } | undefined, at: Date): boolean {
+  assertInstant(at, 'at');
+  return marker !== undefined && marker.expiresAt.getTime() > at.getTime();
+}
+
+/** Generation 0 has no token, so nothing can be said about it. */
+function isCurrent(current: TokenRecord, generation: number): boolean {
+  if (!Number.isInteger(generation) || generation < 0) {
+    throw new RangeError(`generation must be a non-negative integer, got ${generation}`);
+  }
+  return generation !== 0 && generation === current.generation;
+}
+
+function later(a: Date | undefined, b: Date): Date {
+  return a && a.getTime() >= b.getTime() ? a : b;
+}
+
+function assertSameConnection(current: TokenRecord, connectionId: string): void {
+  if (current.connectionId !== connectionId) {
+    throw new Error(`command for connection ${connectionId} applied to ${current.connectionId}`);
+  }
+}
+
+/** Versions are compared as numbers (ports/secretVault.ts); anything else would compare as NaN. */
+export function assertVersion(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
+    throw new TypeError(`${name} must be a decimal version id, got ${JSON.stringify(value)}`);
+  }
+}
