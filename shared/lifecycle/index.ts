@@ -7,3 +7,4 @@ export {
   type ConsumerKeyAge,
   consumerKeyAge,
 } from './consumerKeyAge';
+export { recordFacts } from './recordFacts';

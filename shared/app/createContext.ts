@@ -1,0 +1,120 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- heavy clients load on first use, not at cold start */
+import { join } from 'node:path';
+import { nyseCalendar } from '../calendar';
+import { type AppConfig, type Env, loadConfig } from '../config';
+import { jsonLogger, type Logger } from '../log';
+import { type Clock, systemClock } from '../ports/clock';
+import type { EventBus } from '../ports/eventBus';
+import type { Notifier } from '../ports/notifier';
+import type { SecretReader } from '../ports/secretReader';
+import type { SecretVault } from '../ports/secretVault';
+import type { TokenLedger } from '../ports/tokenLedger';
+import type { AppContext } from './context';
+import { EtradeClients } from './etradeClients';
+
+/** Ports a caller (a test, the local system) may supply instead of the configured adapters. */
+export type ContextOverrides = Partial<Omit<AppContext, 'config'>>;
+
+/** Where the local system keeps its embedded stores (ledger, vault, secrets). */
+export const DEFAULT_LOCAL_DATA_DIR = '.local';
+export const DEFAULT_LOCAL_PAGE_URL = 'http://127.0.0.1:8080';
+
+/**
+ * The composition root: validated config picks GCP adapters (USE_GCP=1) or the local embedded ones.
+ * Every adapter is built on first use, so a function that never publishes never loads Pub/Sub.
+ */
+export function createContext(env: Env = process.env, overrides: ContextOverrides = {}): AppContext {
+  const config = loadConfig(env);
+  const clock: Clock = overrides.clock ?? systemClock;
+  const log: Logger = overrides.log ?? jsonLogger();
+  const adapters = config.useGcp ? gcpAdapters(config, log) : localAdapters(env, clock, log);
+  const once = memo();
+  const secrets = () => overrides.secrets ?? once('secrets', adapters.secrets);
+  return {
+    config,
+    clock,
+    log,
+    pageUrl: env.PAGE_URL ?? DEFAULT_LOCAL_PAGE_URL,
+    get calendar() {
+      return overrides.calendar ?? once('calendar', () => nyseCalendar());
+    },
+    get ledger() {
+      return overrides.ledger ?? once('ledger', adapters.ledger);
+    },
+    get vault() {
+      return overrides.vault ?? once('vault', adapters.vault);
+    },
+    get events() {
+      return overrides.events ?? once('events', adapters.events);
+    },
+    get notifier() {
+      return overrides.notifier ?? once('notifier', adapters.notifier);
+    },
+    get secrets() {
+      return secrets();
+    },
+    get etrade() {
+      return overrides.etrade ?? once('etrade', () => new EtradeClients({ secrets: secrets(), clock, log }));
+    },
+  };
+}
+
+interface Adapters {
+  ledger(): TokenLedger;
+  vault(): SecretVault;
+  events(): EventBus;
+  notifier(): Notifier;
+  secrets(): SecretReader;
+}
+
+function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
+  const dir = env.LOCAL_DATA_DIR ?? DEFAULT_LOCAL_DATA_DIR;
+  return {
+    ledger: () =>
+      new (require('../adapters/local/fileTokenLedger').FileTokenLedger)(join(dir, 'ledger.json'), { clock }),
+    vault: () =>
+      new (require('../adapters/local/fileSecretVault').FileSecretVault)(join(dir, 'vault'), clock),
+    events: () =>
+      new (require('../adapters/local/inProcessEventBus').InProcessEventBus)({
+        onHandlerError: () => log.warn('events.handler_failed'),
+      }),
+    notifier: () => new (require('../adapters/local/consoleNotifier').ConsoleNotifier)(),
+    secrets: () =>
+      new (require('../adapters/local/fileSecretReader').FileSecretReader)(join(dir, 'secrets.json')),
+  };
+}
+
+function gcpAdapters(config: AppConfig, log: Logger): Adapters {
+  const projectId = config.gcpProjectId as string; // loadConfig requires it when useGcp
+  const once = memo();
+  const secretManager = () =>
+    once('secretManager', () => new (require('@google-cloud/secret-manager').SecretManagerServiceClient)());
+  return {
+    ledger: () =>
+      new (require('../adapters/gcp/firestoreTokenLedger').FirestoreTokenLedger)(
+        new (require('@google-cloud/firestore').Firestore)({ projectId }),
+      ),
+    vault: () =>
+      new (require('../adapters/gcp/secretManagerVault').SecretManagerVault)(secretManager(), projectId),
+    events: () =>
+      new (require('../adapters/gcp/pubSubEventBus').PubSubEventBus)(
+        new (require('@google-cloud/pubsub').PubSub)({ projectId }),
+        config.tokenEventsTopic,
+      ),
+    // Until a chat channel is configured, notices go to Cloud Logging (without links).
+    notifier: () => ({
+      send: async (notice) =>
+        log.info('notice', { kind: notice.kind, connection: notice.connectionId, title: notice.title }),
+    }),
+    secrets: () =>
+      new (require('../adapters/gcp/secretManagerReader').SecretManagerReader)(secretManager(), projectId),
+  };
+}
+
+function memo() {
+  const made = new Map<string, unknown>();
+  return <T>(key: string, make: () => T): T => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as T;
+  };
+}

@@ -1,0 +1,188 @@
+import type { AppContext } from '../app/context';
+import { AppError, isAppError } from '../app/errors';
+import type { Connection } from '../config';
+import { isEtradeError } from '../etrade/errors';
+import { normaliseVerifier } from '../etrade/verifier';
+import type { TokenPair } from '../oauth1/signer';
+import { nextNewYorkMidnight } from '../time/newYork';
+import { findConnection } from './connections';
+import { renewalFailedNotice, renewalSucceededNotice } from './notices';
+
+/** A flow allows this many PIN tries; a sixth guess needs a new request token. */
+export const MAX_PIN_ATTEMPTS = 5;
+
+/** The steps of a PIN exchange, in order. Before `ledger` commits, the previous token stays current. */
+export const EXCHANGE_STEPS = [
+  'exchange',
+  'verify',
+  'vault',
+  'ledger',
+  'disable',
+  'publish',
+  'notify',
+] as const;
+export type ExchangeStep = (typeof EXCHANGE_STEPS)[number];
+
+export interface ExchangedToken {
+  readonly connectionId: string;
+  readonly generation: number;
+  readonly secretVersion: string;
+  readonly expiresAt: Date;
+  readonly accounts: number;
+  /** Steps after the commit that failed: the new token is stored and current, but e.g. not announced. */
+  readonly warnings: readonly ExchangeStep[];
+}
+
+type Ctx = Pick<
+  AppContext,
+  'config' | 'clock' | 'ledger' | 'vault' | 'events' | 'notifier' | 'etrade' | 'log'
+>;
+
+/**
+ * Step two of the human renewal: PIN → access token → proven with a signed call → stored (new vault
+ * version) → recorded (new generation, in a transaction) → older versions disabled → announced.
+ * A failure before the ledger commit leaves the previous token current and usable.
+ */
+export async function exchangePin(
+  ctx: Ctx,
+  input: { readonly flowId: unknown; readonly pin: unknown; readonly session: string },
+): Promise<ExchangedToken> {
+  // A malformed PIN costs neither an attempt nor a request.
+  const verifier = normaliseVerifier(input.pin);
+  if (typeof input.flowId !== 'string' || !/^[0-9a-f]{32}$/.test(input.flowId)) {
+    throw new AppError('ERR_BAD_REQUEST', 'flowId must be the id returned by requestToken');
+  }
+  const claim = await ctx.ledger.claimFlowAttempt(
+    input.flowId,
+    input.session,
+    ctx.clock.now(),
+    MAX_PIN_ATTEMPTS,
+  );
+  if (!claim.ok) throw flowError(claim.reason);
+  const { flow } = claim;
+  const connection = findConnection(ctx.config, flow.connectionId);
+
+  let step: ExchangeStep = 'exchange';
+  try {
+    const client = await ctx.etrade.forConnection(connection);
+    const accessToken = await client.getAccessToken(
+      { token: flow.requestToken, secret: flow.requestSecret },
+      verifier,
+    );
+    // The request token is spent either way from here: a retry with the same flow cannot succeed.
+    await ctx.ledger.deleteFlow(flow.id).catch(() => undefined);
+    step = 'verify';
+    const accounts = await client.listAccounts(accessToken);
+    step = 'vault';
+    const stored = await store(ctx, connection, accessToken, accounts.length);
+    ctx.log.info('pinflow.exchanged', {
+      connection: connection.id,
+      generation: stored.generation,
+      secretVersion: stored.secretVersion,
+      warnings: stored.warnings.join(',') || undefined,
+    });
+    return stored;
+  } catch (error) {
+    const code = isEtradeError(error) || isAppError(error) ? error.code : 'ERR_INTERNAL';
+    ctx.log.warn('pinflow.failed', { connection: connection.id, step: failedStep(error, step), code });
+    // A wrong PIN is the user's to retry on the page; anything else is worth a notice.
+    if (!isEtradeError(error, 'ERR_VERIFIER_REJECTED')) {
+      await ctx.notifier
+        .send(renewalFailedNotice(connection, failedStep(error, step), code))
+        .catch(() => ctx.log.warn('notify.failed', { kind: 'renewal.failed' }));
+    }
+    throw withStep(error, failedStep(error, step));
+  }
+}
+
+async function store(
+  ctx: Ctx,
+  connection: Connection,
+  pair: TokenPair,
+  accounts: number,
+): Promise<ExchangedToken> {
+  const secretVersion = await ctx.vault.putTokenPair(connection.id, pair);
+  const issuedAt = ctx.clock.now();
+  const expiresAt = nextNewYorkMidnight(issuedAt);
+  const recorded = await atStep('ledger', () =>
+    ctx.ledger.recordIssued({ connectionId: connection.id, secretVersion, issuedAt, expiresAt }),
+  );
+  if (recorded.outcome === 'superseded') {
+    throw new AppError('ERR_SUPERSEDED', 'A newer token was stored meanwhile; it stays current', {
+      step: 'ledger',
+    });
+  }
+  const { generation } = recorded.record;
+  const warnings: ExchangeStep[] = [];
+  // After the commit every step is best effort: the new token is already the current one.
+  const attempt = async (name: ExchangeStep, run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (error) {
+      warnings.push(name);
+      ctx.log.warn('pinflow.step_failed', { connection: connection.id, step: name, code: errorCode(error) });
+    }
+  };
+  await attempt('disable', () => ctx.vault.disableOlderVersions(connection.id, secretVersion));
+  await attempt('publish', () =>
+    ctx.events.publish({
+      type: 'token.renewed',
+      connectionId: connection.id,
+      generation,
+      secretVersion,
+      expiresAt: expiresAt.toISOString(),
+      at: issuedAt.toISOString(),
+    }),
+  );
+  const result = { connectionId: connection.id, generation, secretVersion, expiresAt, accounts, warnings };
+  await attempt('notify', () => ctx.notifier.send(renewalSucceededNotice(connection, result)));
+  return result;
+}
+
+class StepError extends Error {
+  constructor(
+    readonly step: ExchangeStep,
+    readonly original: unknown,
+  ) {
+    super(step);
+  }
+}
+
+async function atStep<T>(step: ExchangeStep, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new StepError(step, error);
+  }
+}
+
+function failedStep(error: unknown, current: ExchangeStep): ExchangeStep {
+  return error instanceof StepError ? error.step : current;
+}
+
+function errorCode(error: unknown): string {
+  const inner = error instanceof StepError ? error.original : error;
+  return isEtradeError(inner) || isAppError(inner) ? inner.code : 'ERR_INTERNAL';
+}
+
+/** E*TRADE and app errors keep their code; store failures become ERR_STORE_UNAVAILABLE; all name the step. */
+function withStep(error: unknown, step: ExchangeStep): Error {
+  const inner = error instanceof StepError ? error.original : error;
+  if (isEtradeError(inner)) return inner;
+  if (isAppError(inner)) return new AppError(inner.code, inner.message, { ...inner.details, step });
+  const what = step === 'vault' ? 'storing the new token' : 'recording the new token';
+  return new AppError('ERR_STORE_UNAVAILABLE', `Failed while ${what}; the previous token is still current`, {
+    step,
+  });
+}
+
+function flowError(reason: 'not_found' | 'expired' | 'exhausted'): AppError {
+  switch (reason) {
+    case 'not_found':
+      return new AppError('ERR_FLOW_NOT_FOUND', 'No such login in progress; start again');
+    case 'expired':
+      return new AppError('ERR_FLOW_EXPIRED', 'The 5-minute login window closed; start again');
+    case 'exhausted':
+      return new AppError('ERR_FLOW_EXHAUSTED', `Too many PIN attempts (${MAX_PIN_ATTEMPTS}); start again`);
+  }
+}

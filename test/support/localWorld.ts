@@ -1,0 +1,66 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createContext } from '../../shared/app/createContext';
+import type { AppContext } from '../../shared/app/context';
+import { EtradeClients } from '../../shared/app/etradeClients';
+import { FileSecretReader } from '../../shared/adapters/local/fileSecretReader';
+import { jsonLogger } from '../../shared/log';
+import type { Notice, Notifier } from '../../shared/ports/notifier';
+import { CANARY_CONSUMER, SimulatedEtrade } from './simulatedEtrade';
+
+/** Notices kept in memory for assertions. */
+class NoticeLog implements Notifier {
+  readonly notices: Notice[] = [];
+  async send(notice: Notice): Promise<void> {
+    this.notices.push(notice);
+  }
+}
+
+/**
+ * The system on its embedded defaults (file ledger, file vault, in-process events) wired to the
+ * strict simulator, sharing one hand-moved clock, with captured logs and notices.
+ */
+export class LocalWorld {
+  readonly logs: string[] = [];
+  readonly notices = new NoticeLog();
+  ctx!: AppContext;
+  private dir!: string;
+
+  private constructor(readonly etrade: SimulatedEtrade) {}
+
+  static async start(startAt: string, overrides: Record<string, string> = {}): Promise<LocalWorld> {
+    const world = new LocalWorld(await new SimulatedEtrade(startAt).start());
+    world.dir = await mkdtemp(join(tmpdir(), 'etrade-oauth-world-'));
+    const consumer = JSON.stringify(CANARY_CONSUMER);
+    await writeFile(
+      join(world.dir, 'secrets.json'),
+      JSON.stringify({ 'etrade-oauth-prod-consumer': consumer, 'etrade-oauth-sandbox-consumer': consumer }),
+      { mode: 0o600 },
+    );
+    const sim = world.etrade.sim;
+    const clock = { now: () => new Date(world.etrade.now) };
+    const log = jsonLogger((line) => world.logs.push(line));
+    const env = {
+      LOCAL_DATA_DIR: world.dir,
+      ETRADE_OAUTH_BASE: sim.url,
+      ETRADE_API_BASE: sim.url,
+      ETRADE_AUTHORIZE_BASE: sim.authorizeUrlBase,
+      ...overrides,
+    };
+    const secrets = new FileSecretReader(join(world.dir, 'secrets.json'));
+    // Instant retry sleeps: backoff is tested in the client's own tests.
+    const etrade = new EtradeClients({ secrets, clock, log, sleep: async () => undefined });
+    world.ctx = createContext(env, { clock, log, secrets, etrade, notifier: world.notices });
+    return world;
+  }
+
+  advance(ms: number): void {
+    this.etrade.advance(ms);
+  }
+
+  async close(): Promise<void> {
+    await this.etrade.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
