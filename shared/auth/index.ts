@@ -1,0 +1,6 @@
+export * from './apiKeys';
+export * from './authenticate';
+export * from './csrf';
+export * from './loginLinks';
+export * from './sessions';
+export { MIN_KEY_LENGTH } from './keys';
