@@ -6,16 +6,8 @@ import type { AppContext } from '../../shared/app/context';
 import { EtradeClients } from '../../shared/app/etradeClients';
 import { FileSecretReader } from '../../shared/adapters/local/fileSecretReader';
 import { jsonLogger } from '../../shared/log';
-import type { Notice, Notifier } from '../../shared/ports/notifier';
+import { RecordingNotifier } from './recordingNotifier';
 import { CANARY_CONSUMER, SimulatedEtrade } from './simulatedEtrade';
-
-/** Notices kept in memory for assertions. */
-class NoticeLog implements Notifier {
-  readonly notices: Notice[] = [];
-  async send(notice: Notice): Promise<void> {
-    this.notices.push(notice);
-  }
-}
 
 /**
  * The system on its embedded defaults (file ledger, file vault, in-process events) wired to the
@@ -23,7 +15,7 @@ class NoticeLog implements Notifier {
  */
 export class LocalWorld {
   readonly logs: string[] = [];
-  readonly notices = new NoticeLog();
+  readonly notices = new RecordingNotifier();
   ctx!: AppContext;
   private dir!: string;
 

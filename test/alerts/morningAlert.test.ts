@@ -1,0 +1,198 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { FileTokenLedger } from '../../shared/adapters/local/fileTokenLedger';
+import { runMorningAlert } from '../../shared/alerts/morningAlert';
+import { nyseCalendar } from '../../shared/calendar';
+import { loadConfig } from '../../shared/config';
+import { jsonLogger } from '../../shared/log';
+import { ManualClock } from '../../shared/ports/clock';
+import { nextNewYorkMidnight } from '../../shared/time/newYork';
+import { RecordingNotifier } from '../support/recordingNotifier';
+import { forEachTimeZone } from '../support/timeZones';
+
+const PAGE_URL = 'https://etrade-oauth.example.web.app/';
+
+forEachTimeZone(() => {
+  describe('runMorningAlert with the NYSE calendar and the file ledger', () => {
+    let dir: string;
+    let clock: ManualClock;
+    let ledger: FileTokenLedger;
+    let notifier: RecordingNotifier;
+    let logLines: string[];
+
+    beforeEach(async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'morning-'));
+      clock = new ManualClock(0);
+      ledger = new FileTokenLedger(path.join(dir, 'ledger.json'), { clock });
+      notifier = new RecordingNotifier();
+      logLines = [];
+    });
+    afterEach(() => rm(dir, { recursive: true, force: true }));
+
+    function ctx() {
+      return {
+        config: loadConfig({}),
+        clock,
+        calendar: nyseCalendar(),
+        ledger,
+        notifier,
+        log: jsonLogger((line) => void logLines.push(line)),
+        pageUrl: PAGE_URL,
+      };
+    }
+
+    /** Records a prod token issued at `issuedAt` (its pair would be in the vault; not needed here). */
+    async function issueProd(issuedAt: string, secretVersion = '1') {
+      const at = new Date(issuedAt);
+      const result = await ledger.recordIssued({
+        connectionId: 'prod',
+        secretVersion,
+        issuedAt: at,
+        expiresAt: nextNewYorkMidnight(at),
+      });
+      return result.record;
+    }
+
+    it('sends once on a trading day at 08:30 ET; a duplicate delivery is already-sent', async () => {
+      clock.set('2026-03-10T12:30:00Z'); // Tuesday 08:30 EDT
+
+      const first = await runMorningAlert(ctx(), {});
+      const second = await runMorningAlert(ctx(), {});
+
+      expect(first).toEqual({ sent: true, reason: 'sent', nyDate: '2026-03-10' });
+      expect(second).toEqual({ sent: false, reason: 'already-sent', nyDate: '2026-03-10' });
+      expect(notifier.notices).toEqual([
+        {
+          kind: 'morning.reminder',
+          connectionId: 'prod',
+          title: 'Renew E*TRADE before the open',
+          lines: [
+            'The market opens at 9:30 AM ET today, Tuesday, March 10.',
+            'Live: no token yet.',
+            'Open the link, log in to E*TRADE and enter the 5-character PIN it shows.',
+          ],
+          link: { text: 'Renew now', url: PAGE_URL },
+        },
+      ]);
+    });
+
+    it('concurrent duplicate deliveries send exactly one notice', async () => {
+      clock.set('2026-03-10T12:30:00Z');
+      const results = await Promise.all([1, 2, 3].map(() => runMorningAlert(ctx(), {})));
+      expect(results.map((r) => r.reason).sort()).toEqual(['already-sent', 'already-sent', 'sent']);
+      expect(notifier.notices).toHaveLength(1);
+    });
+
+    it('on 2026-03-09, the first trading day after the switch to EDT, 08:30 EDT is in the window', async () => {
+      // 12:30Z is 08:30 EDT; the same UTC time a day earlier in EST terms would be 07:30.
+      clock.set('2026-03-09T12:30:00Z');
+      const result = await runMorningAlert(ctx(), {});
+      expect(result).toEqual({ sent: true, reason: 'sent', nyDate: '2026-03-09' });
+      expect(notifier.notices[0].lines[0]).toBe('The market opens at 9:30 AM ET today, Monday, March 9.');
+
+      // 13:30Z is 08:30 in EST but already the 09:30 EDT open: too late.
+      clock.set('2026-03-09T13:30:00Z');
+      expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'outside-window' });
+    });
+
+    it.each([
+      ['Saturday', '2026-03-07T13:30:00Z', '2026-03-07'],
+      ['Sunday', '2026-03-08T12:30:00Z', '2026-03-08'],
+      ['Thanksgiving', '2026-11-26T13:30:00Z', '2026-11-26'],
+    ])('sends nothing on a %s, forced or not, and claims no marker', async (_day, at, nyDate) => {
+      clock.set(at);
+      expect(await runMorningAlert(ctx(), {})).toEqual({ sent: false, reason: 'not-trading-day', nyDate });
+      expect(await runMorningAlert(ctx(), { force: true })).toMatchObject({ reason: 'not-trading-day' });
+      expect(notifier.notices).toEqual([]);
+      expect(
+        await ledger.claimMarker(`morning-alert:${nyDate}`, clock.now(), new Date(clock.now().getTime() + 1)),
+      ).toBe(true);
+    });
+
+    it.each([
+      ['07:00 EST, too early', '2026-11-27T12:00:00Z', 'outside-window'],
+      ['08:14 EST, a minute before the window', '2026-11-27T13:14:00Z', 'outside-window'],
+      ['08:15 EST, the window opens (open − 75 min)', '2026-11-27T13:15:00Z', 'sent'],
+      ['09:29 EST, last minute', '2026-11-27T14:29:00Z', 'sent'],
+      ['09:30 EST, the open', '2026-11-27T14:30:00Z', 'outside-window'],
+      ['a late redelivery at noon', '2026-11-27T17:00:00Z', 'outside-window'],
+    ])('%s → %s', async (_when, at, reason) => {
+      clock.set(at);
+      expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason, nyDate: '2026-11-27' });
+      expect(notifier.notices).toHaveLength(reason === 'sent' ? 1 : 0);
+    });
+
+    it('mentions an early close (the day after Thanksgiving)', async () => {
+      clock.set('2026-11-27T13:30:00Z');
+      await runMorningAlert(ctx(), {});
+      expect(notifier.notices[0].lines).toContain('Early close today: 1:00 PM ET.');
+    });
+
+    it('force skips the window but never the once-a-day marker', async () => {
+      clock.set('2026-03-10T18:00:00Z'); // 14:00 EDT, after the open
+      expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'outside-window' });
+      expect(await runMorningAlert(ctx(), { force: true })).toMatchObject({ sent: true, reason: 'sent' });
+      expect(await runMorningAlert(ctx(), { force: true })).toMatchObject({ reason: 'already-sent' });
+      clock.set('2026-03-10T12:30:00Z');
+      expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'already-sent' });
+      expect(notifier.notices).toHaveLength(1);
+    });
+
+    it('is already-renewed when the prod token was issued today (New York date) and is live', async () => {
+      await issueProd('2026-03-10T04:05:00Z'); // 00:05 EDT today, already 20:05 yesterday in UTC−8
+      clock.set('2026-03-10T12:30:00Z');
+      expect(await runMorningAlert(ctx(), {})).toEqual({
+        sent: false,
+        reason: 'already-renewed',
+        nyDate: '2026-03-10',
+      });
+      expect(notifier.notices).toEqual([]);
+    });
+
+    it('a forced evening run after an evening renewal is already-renewed (New York date, not UTC)', async () => {
+      await issueProd('2026-03-11T00:30:00Z'); // 20:30 EDT on the 10th, the 11th in UTC
+      clock.set('2026-03-11T01:00:00Z');
+      expect(await runMorningAlert(ctx(), { force: true })).toEqual({
+        sent: false,
+        reason: 'already-renewed',
+        nyDate: '2026-03-10',
+      });
+    });
+
+    it('reminds when the token is from yesterday, saying it expired at midnight', async () => {
+      await issueProd('2026-03-10T03:55:00Z'); // 23:55 EDT yesterday: dead at 00:00
+      clock.set('2026-03-10T12:30:00Z');
+      expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'sent' });
+      expect(notifier.notices[0].lines).toContain(
+        'Live: the last token expired at midnight ET (generation 1).',
+      );
+    });
+
+    it('reminds when today’s token already died', async () => {
+      const record = await issueProd('2026-03-10T11:00:00Z');
+      await ledger.recordDead('prod', record.generation, {
+        at: new Date('2026-03-10T11:30:00Z'),
+        kind: 'died',
+      });
+      clock.set('2026-03-10T12:30:00Z');
+      expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'sent' });
+      expect(notifier.notices[0].lines).toContain(
+        'Live: E*TRADE ended the last token early; it cannot be renewed.',
+      );
+    });
+
+    it('links the fresh login link; if making it fails, the marker stays free for the retry', async () => {
+      clock.set('2026-03-10T12:30:00Z');
+      const failing = () => Promise.reject(new Error('signing key unavailable'));
+      await expect(runMorningAlert(ctx(), { loginLink: failing })).rejects.toThrow('signing key unavailable');
+      expect(notifier.notices).toEqual([]);
+
+      const link = `${PAGE_URL}?login=signed-once`;
+      expect(await runMorningAlert(ctx(), { loginLink: async () => link })).toMatchObject({ reason: 'sent' });
+      expect(notifier.notices[0].link).toEqual({ text: 'Renew now', url: link });
+      expect(logLines.join('\n')).not.toContain('signed-once');
+    });
+  });
+});
