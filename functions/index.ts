@@ -1,4 +1,7 @@
-// Entry point of the Cloud Functions deployment: each function lives in its own thin file in this
-// folder and registers itself with functions-framework; this file only imports them. The functions
-// arrive with the functions issue; until then the deployable surface is empty on purpose.
-export {};
+// The deployment's entry point: each import registers one function with functions-framework.
+import './requestToken';
+import './exchangePin';
+import './status';
+import './keepAlive';
+import './morningAlert';
+import './actions';

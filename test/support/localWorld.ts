@@ -5,9 +5,14 @@ import { createContext } from '../../shared/app/createContext';
 import type { AppContext } from '../../shared/app/context';
 import { EtradeClients } from '../../shared/app/etradeClients';
 import { FileSecretReader } from '../../shared/adapters/local/fileSecretReader';
+import { generateApiKey } from '../../shared/auth';
+import { SECRET_IDS } from '../../shared/ports/secretReader';
 import { jsonLogger } from '../../shared/log';
 import { RecordingNotifier } from './recordingNotifier';
 import { CANARY_CONSUMER, SimulatedEtrade } from './simulatedEtrade';
+
+/** Recognisable, and long enough for the auth module's minimum. */
+export const LOGIN_LINK_KEY = 'CANARY-login-link-key-0123456789abcdef';
 
 /**
  * The system on its embedded defaults (file ledger, file vault, in-process events) wired to the
@@ -16,8 +21,11 @@ import { CANARY_CONSUMER, SimulatedEtrade } from './simulatedEtrade';
 export class LocalWorld {
   readonly logs: string[] = [];
   readonly notices = new RecordingNotifier();
+  /** The machine client's key (the store holds only its hash). */
+  readonly api = generateApiKey();
   ctx!: AppContext;
-  private dir!: string;
+  /** Where the embedded stores live. */
+  dir!: string;
 
   private constructor(readonly etrade: SimulatedEtrade) {}
 
@@ -27,7 +35,12 @@ export class LocalWorld {
     const consumer = JSON.stringify(CANARY_CONSUMER);
     await writeFile(
       join(world.dir, 'secrets.json'),
-      JSON.stringify({ 'etrade-oauth-prod-consumer': consumer, 'etrade-oauth-sandbox-consumer': consumer }),
+      JSON.stringify({
+        'etrade-oauth-prod-consumer': consumer,
+        'etrade-oauth-sandbox-consumer': consumer,
+        [SECRET_IDS.loginLinkKey]: LOGIN_LINK_KEY,
+        [SECRET_IDS.apiKeyHash]: world.api.hash,
+      }),
       { mode: 0o600 },
     );
     const sim = world.etrade.sim;

@@ -1,0 +1,88 @@
+import type { AppContext } from '../app/context';
+import { runMorningAlert } from '../alerts/morningAlert';
+import { clearSessionCookie, createLoginLink, issueSession, loadAuthKeys, redeemLoginLink } from '../auth';
+import { type Route, requireString } from '../http';
+import { runKeepAlive } from '../keepalive';
+import { findConnection } from '../pinflow/connections';
+import { cookieMode, requirePrincipal } from './guard';
+
+/** A login link on demand at most this often, so the endpoint cannot be used to spam the chat. */
+const LOGIN_LINK_INTERVAL_MS = 60_000;
+
+/** A fresh single-use sign-in link to the page. */
+export async function freshLoginLink(
+  ctx: Pick<AppContext, 'secrets' | 'clock' | 'pageUrl'>,
+): Promise<string> {
+  const { loginLinkKey } = await loadAuthKeys(ctx.secrets);
+  return createLoginLink({ key: loginLinkKey, pageUrl: ctx.pageUrl, now: ctx.clock.now() }).url;
+}
+
+/**
+ * The HTTP side of the operations that are not one of the five functions: signing in and out,
+ * login links on demand, manual keep-alive and morning-alert runs, and usage reports ("touch").
+ * Scheduler-driven runs arrive as Pub/Sub events at keepAlive / morningAlert instead.
+ */
+export function actionsRoutes(ctx: AppContext): Route[] {
+  const routes: Route[] = [];
+  const post = (paths: string[], handle: Route['handle']) => {
+    for (const path of paths) routes.push({ method: 'POST', path, handle });
+  };
+
+  post(['/api/login'], async (request) => {
+    const token = requireString(request.body, 'token', { maxLength: 512 });
+    const { loginLinkKey } = await loadAuthKeys(ctx.secrets);
+    const now = ctx.clock.now();
+    await redeemLoginLink({ key: loginLinkKey, token, now, ledger: ctx.ledger, log: ctx.log });
+    const session = issueSession({ key: loginLinkKey, now, ...cookieMode(ctx) });
+    return {
+      cookies: [session.cookie],
+      body: { csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },
+    };
+  });
+
+  post(['/api/logout'], async () => ({
+    cookies: [clearSessionCookie(cookieMode(ctx))],
+    body: { signedOut: true },
+  }));
+
+  // Deliberately unauthenticated: the link goes only to the configured chat, never to the caller.
+  post(['/login-link', '/api/login-link'], async () => {
+    const now = ctx.clock.now();
+    const slot = Math.floor(now.getTime() / LOGIN_LINK_INTERVAL_MS);
+    const expiresAt = new Date((slot + 2) * LOGIN_LINK_INTERVAL_MS);
+    if (await ctx.ledger.claimMarker(`login-link-request:${slot}`, now, expiresAt)) {
+      const url = await freshLoginLink(ctx);
+      await ctx.notifier.send({
+        kind: 'login.link',
+        title: 'Sign in to the E*TRADE token page',
+        lines: ['This link works once, for 30 minutes.'],
+        link: { text: 'Open the token page', url },
+      });
+    }
+    // The same answer either way: the caller learns nothing about the chat or the rate limit.
+    return { status: 202, body: { sent: 'If a chat is configured, a sign-in link is on its way.' } };
+  });
+
+  post(['/keepalive/force', '/api/keepalive/force'], async (request) => {
+    await requirePrincipal(ctx, request, { requireCsrf: true });
+    return { body: await runKeepAlive(ctx, { force: true }) };
+  });
+
+  post(['/cron/morning-alert', '/api/cron/morning-alert'], async (request) => {
+    await requirePrincipal(ctx, request, { requireCsrf: true });
+    return { body: await runMorningAlert(ctx, { loginLink: () => freshLoginLink(ctx) }) };
+  });
+
+  post(['/touch', '/api/touch'], async (request) => {
+    await requirePrincipal(ctx, request, { requireCsrf: true });
+    const connection = findConnection(
+      ctx.config,
+      requireString(request.body, 'connection', { maxLength: 30 }),
+    );
+    const record = await ctx.ledger.get(connection.id);
+    const write = await ctx.ledger.recordUsed(connection.id, record.generation, ctx.clock.now());
+    return { body: { connection: connection.id, generation: record.generation, recorded: write.applied } };
+  });
+
+  return routes;
+}
