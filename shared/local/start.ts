@@ -1,34 +1,45 @@
-import { DEFAULT_SIM_PORT } from '../cli/pinFlow';
-import { EtradeSimulator } from '../simulator';
+import { DEFAULT_LOCAL_PORT, localDataDir, startLocalSystem } from './system';
 
 /**
- * `npm start`: the local system on embedded defaults. For now it is the E*TRADE simulator, which
- * stands in for E*TRADE so no keys are needed; the functions and the page join it as they land.
+ * `npm start`: the whole system on embedded defaults — page, functions, scheduler and the E*TRADE
+ * simulator (or real E*TRADE when ETRADE_CONSUMER_KEY/SECRET are set). Prints where to go.
  */
-export async function startLocalSystem(port = DEFAULT_SIM_PORT): Promise<EtradeSimulator> {
-  const simulator = new EtradeSimulator({ port });
-  await simulator.start();
-  return simulator;
-}
-
 async function main(): Promise<void> {
-  const port = process.env.SIM_PORT === undefined ? DEFAULT_SIM_PORT : Number(process.env.SIM_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`SIM_PORT must be a port number, got "${process.env.SIM_PORT}"`);
-  }
-  const simulator = await startLocalSystem(port);
-  const say = (line: string) => process.stdout.write(`${line}\n`);
-  say(`E*TRADE simulator listening on ${simulator.url}`);
-  say('Walk the PIN flow in another terminal:  npm run pin-flow');
-  say('Press Ctrl-C to stop.');
-  const stop = () => void simulator.close().then(() => process.exit(0));
+  const port = portSetting('PORT', DEFAULT_LOCAL_PORT);
+  const simPort = portSetting('SIM_PORT', 8089);
+  const system = await startLocalSystem({
+    port,
+    simPort,
+    dataDir: localDataDir(process.env),
+    schedule: true,
+  });
+  const say = (line = '') => process.stdout.write(`${line}\n`);
+  say(`etrade-oauth is running on ${system.url}`);
+  say(
+    system.simulator
+      ? `E*TRADE simulator: ${system.simulator.url}`
+      : 'E*TRADE: real (consumer key from the environment)',
+  );
+  say();
+  say('Sign in to the token page (single use, 30 minutes):');
+  say(`  ${await system.loginLink()}`);
+  say('More links: POST /login-link (printed here, the local "chat").');
+  say(`API key for machine clients: stored in ${localDataDir(process.env)}/api-key`);
+  say('Keep-alive runs every 15 minutes; the morning reminder at 08:30 ET on trading days. Ctrl-C stops.');
+  const stop = () => void system.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+function portSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new TypeError(`${name} must be a port number, got "${raw}"`);
+  return port;
 }
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

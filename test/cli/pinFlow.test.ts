@@ -1,6 +1,5 @@
 import { PassThrough } from 'node:stream';
 import { runPinFlow } from '../../shared/cli/pinFlow';
-import { startLocalSystem } from '../../shared/local/start';
 import { DEMO_CONSUMER, EtradeSimulator } from '../../shared/simulator';
 import { loginAndReadPin } from '../support/simulatedEtrade';
 
@@ -18,11 +17,12 @@ async function walk(env: Record<string, string>, typePin: (authorizeUrl: string)
   return { code, printed };
 }
 
-describe('npm start + npm run pin-flow', () => {
+describe('npm run pin-flow against the simulator', () => {
   let local: EtradeSimulator;
 
   beforeAll(async () => {
-    local = await startLocalSystem(0);
+    local = new EtradeSimulator();
+    await local.start();
   });
   afterAll(() => local.close());
 
