@@ -1,5 +1,5 @@
 import { cloudEvent } from '@google-cloud/functions-framework';
-import { freshLoginLink } from '../shared/api/actionsRoutes';
+import { freshLoginLink } from '../shared/auth';
 import { pubSubFunction } from '../shared/api/register';
 import { runMorningAlert } from '../shared/alerts/morningAlert';
 

@@ -1,6 +1,6 @@
 import type { AppContext } from '../app/context';
 import { runMorningAlert } from '../alerts/morningAlert';
-import { clearSessionCookie, createLoginLink, issueSession, loadAuthKeys, redeemLoginLink } from '../auth';
+import { clearSessionCookie, freshLoginLink, issueSession, loadAuthKeys, redeemLoginLink } from '../auth';
 import { type Route, requireString } from '../http';
 import { runKeepAlive } from '../keepalive';
 import { findConnection } from '../pinflow/connections';
@@ -8,14 +8,6 @@ import { cookieMode, requirePrincipal } from './guard';
 
 /** A login link on demand at most this often, so the endpoint cannot be used to spam the chat. */
 const LOGIN_LINK_INTERVAL_MS = 60_000;
-
-/** A fresh single-use sign-in link to the page. */
-export async function freshLoginLink(
-  ctx: Pick<AppContext, 'secrets' | 'clock' | 'pageUrl'>,
-): Promise<string> {
-  const { loginLinkKey } = await loadAuthKeys(ctx.secrets);
-  return createLoginLink({ key: loginLinkKey, pageUrl: ctx.pageUrl, now: ctx.clock.now() }).url;
-}
 
 /**
  * The HTTP side of the operations that are not one of the five functions: signing in and out,

@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import { nyseCalendar } from '../calendar';
 import { type AppConfig, type Env, loadConfig } from '../config';
+import { freshLoginLink } from '../auth';
 import { jsonLogger, type Logger } from '../log';
+import { withSignInLinks } from '../notify/signedInLinks';
 import { type Clock, systemClock } from '../ports/clock';
 import type { EventBus } from '../ports/eventBus';
 import type { Notifier } from '../ports/notifier';
@@ -12,8 +14,15 @@ import type { TokenLedger } from '../ports/tokenLedger';
 import type { AppContext } from './context';
 import { EtradeClients } from './etradeClients';
 
+/** Google clients a caller may supply (tests: the Secret Manager fake needs an insecure channel). */
+export interface GcpClients {
+  readonly firestore?: unknown;
+  readonly pubsub?: unknown;
+  readonly secretManager?: unknown;
+}
+
 /** Ports a caller (a test, the local system) may supply instead of the configured adapters. */
-export type ContextOverrides = Partial<Omit<AppContext, 'config'>>;
+export type ContextOverrides = Partial<Omit<AppContext, 'config'>> & { readonly gcp?: GcpClients };
 
 /** Where the local system keeps its embedded stores (ledger, vault, secrets). */
 export const DEFAULT_LOCAL_DATA_DIR = '.local';
@@ -27,14 +36,17 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
   const config = loadConfig(env);
   const clock: Clock = overrides.clock ?? systemClock;
   const log: Logger = overrides.log ?? jsonLogger();
-  const adapters = config.useGcp ? gcpAdapters(config, log) : localAdapters(env, clock, log);
+  const adapters = config.useGcp
+    ? gcpAdapters(config, log, overrides.gcp ?? {})
+    : localAdapters(env, clock, log);
+  const pageUrl = env.PAGE_URL ?? DEFAULT_LOCAL_PAGE_URL;
   const once = memo();
   const secrets = () => overrides.secrets ?? once('secrets', adapters.secrets);
   return {
     config,
     clock,
     log,
-    pageUrl: env.PAGE_URL ?? DEFAULT_LOCAL_PAGE_URL,
+    pageUrl,
     get calendar() {
       return overrides.calendar ?? once('calendar', () => nyseCalendar());
     },
@@ -48,7 +60,11 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
       return overrides.events ?? once('events', adapters.events);
     },
     get notifier() {
-      return overrides.notifier ?? once('notifier', adapters.notifier);
+      return once('notifier', () =>
+        withSignInLinks(overrides.notifier ?? adapters.notifier(), pageUrl, () =>
+          freshLoginLink({ secrets: secrets(), clock, pageUrl }),
+        ),
+      );
     },
     get secrets() {
       return secrets();
@@ -84,21 +100,25 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
   };
 }
 
-function gcpAdapters(config: AppConfig, log: Logger): Adapters {
+function gcpAdapters(config: AppConfig, log: Logger, clients: GcpClients): Adapters {
   const projectId = config.gcpProjectId as string; // loadConfig requires it when useGcp
   const once = memo();
   const secretManager = () =>
-    once('secretManager', () => new (require('@google-cloud/secret-manager').SecretManagerServiceClient)());
+    once(
+      'secretManager',
+      () =>
+        clients.secretManager ?? new (require('@google-cloud/secret-manager').SecretManagerServiceClient)(),
+    );
   return {
     ledger: () =>
       new (require('../adapters/gcp/firestoreTokenLedger').FirestoreTokenLedger)(
-        new (require('@google-cloud/firestore').Firestore)({ projectId }),
+        clients.firestore ?? new (require('@google-cloud/firestore').Firestore)({ projectId }),
       ),
     vault: () =>
       new (require('../adapters/gcp/secretManagerVault').SecretManagerVault)(secretManager(), projectId),
     events: () =>
       new (require('../adapters/gcp/pubSubEventBus').PubSubEventBus)(
-        new (require('@google-cloud/pubsub').PubSub)({ projectId }),
+        clients.pubsub ?? new (require('@google-cloud/pubsub').PubSub)({ projectId }),
         config.tokenEventsTopic,
       ),
     // Until a chat channel is configured, notices go to Cloud Logging (without links).

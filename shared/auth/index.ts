@@ -4,3 +4,4 @@ export * from './csrf';
 export * from './loginLinks';
 export * from './sessions';
 export { MIN_KEY_LENGTH } from './keys';
+export { freshLoginLink } from './freshLoginLink';

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import { freshLoginLink } from '../api/actionsRoutes';
+import { freshLoginLink } from '../auth';
 import type { AppContext } from '../app/context';
 import { createContext } from '../app/createContext';
 import { useContext } from '../app/instance';

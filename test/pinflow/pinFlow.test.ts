@@ -53,6 +53,8 @@ describe('PIN flow use cases on the embedded stores against the simulator', () =
       },
     ]);
     expect(world.notices.notices.map((n) => n.kind)).toEqual(['renewal.succeeded']);
+    // Every alert carries a way in: a fresh single-use sign-in link.
+    expect(world.notices.notices[0].link?.url).toMatch(/\/login\?t=[\w-]+\.[\w-]+$/);
 
     const status = await statusReport(world.ctx);
     expect(status.connections.find((c) => c.id === 'prod')).toMatchObject({
