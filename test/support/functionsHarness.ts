@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { useContext } from '../../shared/app/instance';
 import { createLoginLink } from '../../shared/auth';
-import { LOGIN_LINK_KEY, type LocalWorld } from './localWorld';
+import type { AppContext } from '../../shared/app/context';
+import { LOGIN_LINK_KEY } from './localWorld';
 import '../../functions';
 
 export const HTTP_FUNCTIONS = ['requestToken', 'exchangePin', 'status', 'actions'] as const;
@@ -31,7 +32,8 @@ export class FunctionsHarness {
   private readonly servers: Server[] = [];
   private deliveries = 0;
 
-  constructor(readonly world: LocalWorld) {}
+  /** Any world whose login-link secret is LOGIN_LINK_KEY: the embedded one or the GCP one. */
+  constructor(readonly world: { readonly ctx: AppContext }) {}
 
   async start(): Promise<this> {
     useContext(this.world.ctx);
