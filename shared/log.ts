@@ -25,11 +25,19 @@ export function jsonLogger(
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Logger {
   const secrets = new Set<string>();
+  // One alternation, longest first, rebuilt only when a secret is added: an instance that has seen
+  // a thousand connections' tokens must not scan every line a thousand times.
+  let pattern: RegExp | undefined;
   const mask = (value: LogValue): LogValue => {
-    if (typeof value !== 'string') return value;
-    let masked = value;
-    for (const secret of secrets) masked = masked.split(secret).join(REDACTED);
-    return masked;
+    if (typeof value !== 'string' || secrets.size === 0) return value;
+    pattern ??= new RegExp(
+      [...secrets]
+        .sort((a, b) => b.length - a.length)
+        .map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('|'),
+      'g',
+    );
+    return value.replace(pattern, REDACTED);
   };
   const emit = (severity: Severity, event: string, fields: LogFields = {}) => {
     const entry: Record<string, LogValue> = { severity, message: mask(event) };
@@ -42,10 +50,11 @@ export function jsonLogger(
     warn: (event, fields) => emit('WARNING', event, fields),
     error: (event, fields) => emit('ERROR', event, fields),
     redact: (secret) => {
-      if (secret && secret.length >= MIN_SECRET_LENGTH) {
+      if (secret && secret.length >= MIN_SECRET_LENGTH && !secrets.has(secret)) {
         secrets.add(secret);
         // A secret also travels percent-encoded (headers, bodies): mask that form too.
         secrets.add(encodeURIComponent(secret));
+        pattern = undefined;
       }
     },
   };

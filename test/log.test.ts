@@ -26,3 +26,25 @@ describe('jsonLogger', () => {
     expect(JSON.parse(lines[0]).message).toBe('ok');
   });
 });
+
+describe('jsonLogger with many secrets', () => {
+  it('masks every one of them, including ones with regex characters, overlapping ones longest first', () => {
+    const lines: string[] = [];
+    const log = jsonLogger((line) => lines.push(line));
+    const secrets = Array.from({ length: 2000 }, (_, i) => `tok+${i}/a.b*c(d)[e]?=`);
+    for (const secret of secrets) log.redact(secret);
+    log.redact('tok+12/a.b*c(d)[e]?=-longer');
+    log.info('event', {
+      a: secrets[1999],
+      b: `x${secrets[7]}y`,
+      c: 'tok+12/a.b*c(d)[e]?=-longer',
+      d: 'harmless',
+    });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      a: REDACTED,
+      b: `x${REDACTED}y`,
+      c: REDACTED,
+      d: 'harmless',
+    });
+  });
+});

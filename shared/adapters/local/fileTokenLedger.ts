@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 
 import {
   applyDead,
@@ -53,12 +54,17 @@ interface LedgerState {
 export class FileTokenLedger implements TokenLedger {
   private readonly writes = new AsyncMutex();
   private readonly clock: Clock;
+  private cache?: { readonly state: LedgerState; readonly mtimeMs: number; readonly size: number };
 
   constructor(
     private readonly filePath: string,
     options: { readonly clock?: Clock } = {},
   ) {
     this.clock = options.clock ?? systemClock;
+  }
+
+  private remember(state: LedgerState, info: Stats): void {
+    this.cache = { state, mtimeMs: info.mtimeMs, size: info.size };
   }
 
   async get(connectionId: string): Promise<TokenRecord> {
@@ -141,29 +147,47 @@ export class FileTokenLedger implements TokenLedger {
   private update<T>(mutate: (state: LedgerState) => { result: T; changed: boolean }): Promise<T> {
     return this.writes.run(async () => {
       const state = await this.load();
-      const { result, changed } = mutate(state);
-      if (changed) {
-        // Private: the ledger names connections and holds pending request tokens.
-        await writeFileAtomic(
-          this.filePath,
-          JSON.stringify(encodeState(prune(state, this.clock.now())), null, 2),
-          0o600,
-        );
+      let outcome: { result: T; changed: boolean };
+      try {
+        outcome = mutate(state);
+        if (outcome.changed) {
+          // Private: the ledger names connections and holds pending request tokens.
+          await writeFileAtomic(
+            this.filePath,
+            JSON.stringify(encodeState(prune(state, this.clock.now())), null, 2),
+            0o600,
+          );
+          this.remember(state, await stat(this.filePath));
+        }
+      } catch (err) {
+        // The decoded copy may now differ from the file: read the file again next time.
+        this.cache = undefined;
+        throw err;
       }
-      return result;
+      return outcome.result;
     });
   }
 
+  /**
+   * The decoded file, kept while the file's size and mtime are what this instance last saw: decoding
+   * every record on every call made a 1,000-connection keep-alive spend its time in JSON.parse.
+   * Another process writing the file (the CLI) changes its mtime, so its writes are still read.
+   */
   private async load(): Promise<LedgerState> {
-    let text: string;
+    let info: Stats;
     try {
-      text = await readFile(this.filePath, 'utf8');
+      info = await stat(this.filePath);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
       throw err;
     }
+    if (this.cache && this.cache.mtimeMs === info.mtimeMs && this.cache.size === info.size)
+      return this.cache.state;
+    const text = await readFile(this.filePath, 'utf8');
     try {
-      return decodeState(JSON.parse(text));
+      const state = decodeState(JSON.parse(text));
+      this.remember(state, info);
+      return state;
     } catch (err) {
       // Never fall back to empty: the next write would erase every connection's record.
       throw new Error(`token ledger ${this.filePath} is unreadable: ${(err as Error).message}`, {
