@@ -35,3 +35,48 @@ export function accessSecretId(connectionId: string): string {
 export function compareVersions(a: string, b: string): number {
   return Number(a) - Number(b);
 }
+
+export const SECRET_VAULT_ERROR_CODES = [
+  'ERR_SECRET_CORRUPT', // the stored value is not a token pair, or fails its checksum
+  'ERR_KEEP_VERSION_NOT_ENABLED', // disableOlderVersions was asked to keep a version that is not enabled
+  'ERR_UNEXPECTED_RESPONSE', // the store answered with something we cannot interpret
+] as const;
+export type SecretVaultErrorCode = (typeof SECRET_VAULT_ERROR_CODES)[number];
+
+/** Names the secret or file, never its contents (nor an error that quoted them: JSON.parse's do). */
+export class SecretVaultError extends Error {
+  override readonly name = 'SecretVaultError';
+
+  constructor(
+    readonly code: SecretVaultErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isTokenPair(value: unknown): value is TokenSecret {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { token, secret } = value as Record<string, unknown>;
+  return typeof token === 'string' && token !== '' && typeof secret === 'string' && secret !== '';
+}
+
+export function assertTokenPair(pair: TokenSecret): void {
+  if (!isTokenPair(pair)) throw new TypeError('pair.token and pair.secret must be non-empty strings');
+}
+
+/**
+ * Lower-case letters, digits, `_` and `-`, at most 63: what a Secret Manager label value accepts (the
+ * connection is one), which also keeps secret ids valid and file paths plain in either store.
+ */
+export function assertConnectionId(connectionId: string): void {
+  if (typeof connectionId !== 'string' || !/^[a-z0-9_-]{1,63}$/.test(connectionId)) {
+    throw new TypeError('connectionId must be 1-63 lower-case letters, digits, _ or -');
+  }
+}
+
+export function assertVersion(version: string, argument: string): void {
+  if (typeof version !== 'string' || !/^[1-9]\d*$/.test(version)) {
+    throw new TypeError(`${argument} must be a version number such as "1"`);
+  }
+}

@@ -94,7 +94,7 @@ describe('FileSecretVault on disk', () => {
     const error: unknown = await vault.readTokenPair('alpha').catch((err: unknown) => err);
 
     expect(error).toMatchObject({
-      name: 'FileSecretVaultError',
+      name: 'SecretVaultError',
       code: 'ERR_SECRET_CORRUPT',
       message: expect.stringContaining(path),
     });

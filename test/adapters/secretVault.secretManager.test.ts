@@ -142,7 +142,7 @@ describe('payload checksums', () => {
     const read = vault.readTokenPair('alpha');
 
     await expect(read).rejects.toMatchObject({
-      name: 'SecretManagerVaultError',
+      name: 'SecretVaultError',
       code: 'ERR_SECRET_CORRUPT',
       message: 'etrade-oauth-alpha-access version 7 fails its CRC-32C checksum',
     });
@@ -178,7 +178,7 @@ describe('corrupt payloads', () => {
     const error: unknown = await vault.readTokenPair('alpha').catch((err: unknown) => err);
 
     expect(error).toMatchObject({
-      name: 'SecretManagerVaultError',
+      name: 'SecretVaultError',
       code: 'ERR_SECRET_CORRUPT',
       message: expect.stringContaining('etrade-oauth-alpha-access version 2'),
     });

@@ -3,6 +3,11 @@ import type { protos, SecretManagerServiceClient } from '@google-cloud/secret-ma
 import {
   accessSecretId,
   compareVersions,
+  assertConnectionId,
+  assertTokenPair,
+  assertVersion,
+  isTokenPair,
+  SecretVaultError,
   type SecretVault,
   type StoredTokenSecret,
   type TokenSecret,
@@ -22,25 +27,6 @@ interface SecretRef {
 const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
 const FAILED_PRECONDITION = 9;
-
-export const SECRET_VAULT_ERROR_CODES = [
-  'ERR_SECRET_CORRUPT', // the stored value is not a token pair, or fails its checksum
-  'ERR_KEEP_VERSION_NOT_ENABLED', // disableOlderVersions was asked to keep a version that is not enabled
-  'ERR_UNEXPECTED_RESPONSE', // the service answered with something we cannot interpret
-] as const;
-export type SecretVaultErrorCode = (typeof SECRET_VAULT_ERROR_CODES)[number];
-
-/** Never carries the payload, nor an error that quoted it (JSON.parse messages do). */
-export class SecretManagerVaultError extends Error {
-  override readonly name = 'SecretManagerVaultError';
-
-  constructor(
-    readonly code: SecretVaultErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The SecretVault on Google Secret Manager: one secret per connection (`accessSecretId`), one version
@@ -104,7 +90,7 @@ export class SecretManagerVault implements SecretVault {
     });
     // Keeping a version that is not enabled would leave the secret with nothing readable.
     if (!enabled.some((v) => compareVersions(v, keepVersion) === 0)) {
-      throw new SecretManagerVaultError(
+      throw new SecretVaultError(
         'ERR_KEEP_VERSION_NOT_ENABLED',
         `${secret.id} version ${keepVersion} is not enabled; nothing was disabled`,
       );
@@ -189,8 +175,8 @@ export class SecretManagerVault implements SecretVault {
 
 function decodePair(response: AccessResponse, secretId: string): StoredTokenSecret {
   const version = versionOf(response.name);
-  const corrupt = (why: string): SecretManagerVaultError =>
-    new SecretManagerVaultError('ERR_SECRET_CORRUPT', `${secretId} version ${version} ${why}`);
+  const corrupt = (why: string): SecretVaultError =>
+    new SecretVaultError('ERR_SECRET_CORRUPT', `${secretId} version ${version} ${why}`);
   const data = response.payload?.data;
   if (!(data instanceof Uint8Array)) throw corrupt('has no payload');
   const claimed = response.payload?.dataCrc32c;
@@ -211,35 +197,9 @@ function decodePair(response: AccessResponse, secretId: string): StoredTokenSecr
 function versionOf(name: string | null | undefined): string {
   const match = /\/versions\/([1-9]\d*)$/.exec(name ?? '');
   if (!match) {
-    throw new SecretManagerVaultError('ERR_UNEXPECTED_RESPONSE', `unexpected secret version name "${name}"`);
+    throw new SecretVaultError('ERR_UNEXPECTED_RESPONSE', `unexpected secret version name "${name}"`);
   }
   return match[1];
-}
-
-function isTokenPair(value: unknown): value is TokenSecret {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { token, secret } = value as Record<string, unknown>;
-  return typeof token === 'string' && token !== '' && typeof secret === 'string' && secret !== '';
-}
-
-function assertTokenPair(pair: TokenSecret): void {
-  if (!isTokenPair(pair)) throw new TypeError('pair.token and pair.secret must be non-empty strings');
-}
-
-/**
- * Lower-case letters, digits, `_` and `-`, at most 63: what a Secret Manager label value accepts (the
- * connection is one), which also keeps the secret id valid.
- */
-function assertConnectionId(connectionId: string): void {
-  if (typeof connectionId !== 'string' || !/^[a-z0-9_-]{1,63}$/.test(connectionId)) {
-    throw new TypeError('connectionId must be 1-63 lower-case letters, digits, _ or -');
-  }
-}
-
-function assertVersion(version: string, argument: string): void {
-  if (typeof version !== 'string' || !/^[1-9]\d*$/.test(version)) {
-    throw new TypeError(`${argument} must be a version number such as "1"`);
-  }
 }
 
 function grpcCode(err: unknown): number | undefined {

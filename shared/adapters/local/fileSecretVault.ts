@@ -5,6 +5,11 @@ import { systemClock, type Clock } from '../../ports/clock';
 import {
   accessSecretId,
   compareVersions,
+  assertConnectionId,
+  assertTokenPair,
+  assertVersion,
+  isTokenPair,
+  SecretVaultError,
   type SecretVault,
   type StoredTokenSecret,
   type TokenSecret,
@@ -25,20 +30,6 @@ interface StoredVersion {
 /** One connection's file: every version ever stored, oldest first. */
 interface VaultFile {
   readonly versions: readonly StoredVersion[];
-}
-
-export type FileSecretVaultErrorCode = 'ERR_SECRET_CORRUPT' | 'ERR_KEEP_VERSION_NOT_ENABLED';
-
-/** Names the file, never its contents. */
-export class FileSecretVaultError extends Error {
-  override readonly name = 'FileSecretVaultError';
-
-  constructor(
-    readonly code: FileSecretVaultErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -97,7 +88,7 @@ export class FileSecretVault implements SecretVault {
         v.state === 'ENABLED' && compareVersions(v.version, keepVersion) < 0;
       // Keeping a version that is not enabled would leave the connection with nothing readable.
       if (!versions.some((v) => v.state === 'ENABLED' && compareVersions(v.version, keepVersion) === 0)) {
-        throw new FileSecretVaultError(
+        throw new SecretVaultError(
           'ERR_KEEP_VERSION_NOT_ENABLED',
           `${accessSecretId(connectionId)} version ${keepVersion} is not enabled; nothing was disabled`,
         );
@@ -131,8 +122,8 @@ async function load(path: string): Promise<VaultFile> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { versions: [] };
     throw err;
   }
-  const corrupt = (why: string): FileSecretVaultError =>
-    new FileSecretVaultError('ERR_SECRET_CORRUPT', `${path} ${why}`);
+  const corrupt = (why: string): SecretVaultError =>
+    new SecretVaultError('ERR_SECRET_CORRUPT', `${path} ${why}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -161,27 +152,4 @@ function isStoredVersion(value: unknown): value is StoredVersion {
     isTokenPair(v.pair) &&
     typeof v.createTime === 'string'
   );
-}
-
-function isTokenPair(value: unknown): value is TokenSecret {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { token, secret } = value as Record<string, unknown>;
-  return typeof token === 'string' && token !== '' && typeof secret === 'string' && secret !== '';
-}
-
-function assertTokenPair(pair: TokenSecret): void {
-  if (!isTokenPair(pair)) throw new TypeError('pair.token and pair.secret must be non-empty strings');
-}
-
-/** The same rule as SecretManagerVault's, so a connection works with either; it also keeps paths plain. */
-function assertConnectionId(connectionId: string): void {
-  if (typeof connectionId !== 'string' || !/^[a-z0-9_-]{1,63}$/.test(connectionId)) {
-    throw new TypeError('connectionId must be 1-63 lower-case letters, digits, _ or -');
-  }
-}
-
-function assertVersion(version: string, argument: string): void {
-  if (typeof version !== 'string' || !/^[1-9]\d*$/.test(version)) {
-    throw new TypeError(`${argument} must be a version number such as "1"`);
-  }
 }
