@@ -1,0 +1,145 @@
+// The token page: countdown, connections, keep-alive and the PIN flow, on the server's clock.
+import { ApiError, getJson, messageOf, postJson } from './api';
+import { byId, h } from './dom';
+import { Hero } from './hero';
+import { ConnectionGrid } from './cards';
+import { KeepAlivePanel } from './keepAlivePanel';
+import { RUN_WORDS, errorWords } from './keepAliveWords';
+import { loginLinkOffer } from './loginLinkOffer';
+import { clearMessages, say } from './messages';
+import { forgetFlow } from './flowMemory';
+import { RenewPanel } from './renewPanel';
+import { ServerClock, everySecond } from './serverClock';
+import { leadConnection } from './states';
+import type { ConnectionStatus, KeepAliveReport, Status } from './types';
+
+const REFRESH_MS = 30_000;
+
+const main = byId('content');
+const signOutButton = byId<HTMLButtonElement>('sign-out');
+const clock = new ServerClock();
+let status: Status | undefined;
+let csrfToken: string | undefined;
+let dashboard: Dashboard | undefined;
+let loading: Promise<void> | undefined;
+/** A "could not refresh" message is up, to take down once a refresh works. */
+let staleSaid = false;
+
+interface Dashboard {
+  readonly hero: Hero;
+  readonly renew: RenewPanel;
+  readonly grid: ConnectionGrid;
+  readonly keepAlive: KeepAlivePanel;
+}
+
+/** Re-reads /status; concurrent callers share one request. */
+function refresh(): Promise<void> {
+  loading ??= load().finally(() => (loading = undefined));
+  return loading;
+}
+
+async function load(): Promise<void> {
+  const sentAt = Date.now();
+  try {
+    const next = await getJson<Status>('/status');
+    clock.sync(next.now, sentAt, Date.now());
+    status = next;
+    csrfToken = next.csrfToken ?? csrfToken;
+    if (staleSaid) clearMessages();
+    staleSaid = false;
+    showDashboard(next);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return showSignedOut();
+    // Keep showing the last status (its countdown is still right); say why it is not fresh.
+    say(`Could not refresh the status. ${messageOf(error)}`, 'error');
+    staleSaid = true;
+  }
+}
+
+function showDashboard(next: Status): void {
+  if (dashboard === undefined) {
+    const renew = (connection: ConnectionStatus) => void dashboard?.renew.start(connection);
+    dashboard = {
+      hero: new Hero(renew),
+      renew: new RenewPanel({ clock, csrfToken: () => csrfToken, refresh, signedOut: showSignedOut }),
+      grid: new ConnectionGrid(renew),
+      keepAlive: new KeepAlivePanel(forceKeepAlive),
+    };
+    main.replaceChildren(
+      dashboard.hero.element,
+      dashboard.renew.element,
+      dashboard.grid.element,
+      dashboard.keepAlive.element,
+      h('p', { className: 'footnote' }, 'All times are US Eastern (ET), from the server’s clock.'),
+    );
+    signOutButton.hidden = false;
+    dashboard.renew.resume(clock.now());
+  }
+  dashboard.hero.element.hidden = leadConnection(next.connections) === undefined;
+  render();
+}
+
+/** Everything time-dependent, from the last status and the server clock; runs every second. */
+function render(): void {
+  if (dashboard === undefined || status === undefined) return;
+  const nowMs = clock.now();
+  const lead = leadConnection(status.connections);
+  if (lead) dashboard.hero.update(lead, nowMs);
+  dashboard.grid.update(status.connections, nowMs);
+  dashboard.keepAlive.update(status.connections, nowMs);
+  dashboard.renew.tick(nowMs);
+}
+
+/** Idempotent: the 30-second refresh keeps asking while signed out and must not reset the offer. */
+function showSignedOut(): void {
+  forgetFlow();
+  if (dashboard === undefined && document.getElementById('login-offer')) return;
+  dashboard = undefined;
+  status = undefined;
+  csrfToken = undefined;
+  signOutButton.hidden = true;
+  main.replaceChildren(
+    loginLinkOffer({
+      title: 'Sign in to renew your E*TRADE tokens',
+      text: 'For safety, this page opens only from a sign-in link sent to your Telegram chat. Each link works once.',
+      button: 'Send me a login link',
+    }),
+  );
+}
+
+async function forceKeepAlive(): Promise<void> {
+  const region = dashboard?.keepAlive.messages;
+  try {
+    const report = await postJson<KeepAliveReport>('/keepalive/force', {}, csrfToken);
+    const label = (id: string) => status?.connections.find((c) => c.id === id)?.label ?? id;
+    const lines = report.connections.map(({ connectionId, outcome, errorCode }) => {
+      const why = outcome === 'failed' ? errorWords(errorCode) : undefined;
+      return `${label(connectionId)}: ${RUN_WORDS[outcome] ?? outcome}${why ? ` (${why})` : ''}.`;
+    });
+    const failed = report.connections.some((c) => c.outcome === 'failed' || c.outcome === 'died');
+    say(`Keep-alive ran. ${lines.join(' ')}`, failed ? 'error' : 'success', region);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return showSignedOut();
+    say(`Keep-alive did not run. ${messageOf(error)}`, 'error', region);
+  }
+  await refresh();
+}
+
+signOutButton.addEventListener('click', async () => {
+  try {
+    await postJson('/api/logout', {}, csrfToken);
+  } catch (error) {
+    return void say(`Could not sign out. ${messageOf(error)}`, 'error');
+  }
+  showSignedOut();
+  say('Signed out.', 'info');
+});
+
+everySecond(clock, render);
+window.setInterval(() => void refresh(), REFRESH_MS);
+// Back from E*TRADE's tab, or the phone woke up: timers were throttled, so fetch fresh times.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') void refresh();
+});
+clearMessages();
+void refresh();

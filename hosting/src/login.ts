@@ -1,0 +1,49 @@
+// /login?t=<token>: the page a Telegram sign-in link opens. The token is redeemed only by the POST
+// below, never by loading the page, so a link preview fetching the URL cannot burn the single use.
+import { ApiError, messageOf, postJson } from './api';
+import { byId, h } from './dom';
+import { loginLinkOffer } from './loginLinkOffer';
+
+const main = byId('content');
+
+function offer(title: string): void {
+  main.replaceChildren(
+    loginLinkOffer({
+      title,
+      text: 'Sign-in links arrive in your Telegram chat and work once, for 30 minutes.',
+      button: 'Send me a new link',
+    }),
+  );
+  byId('offer-title').focus();
+}
+
+async function signIn(token: string): Promise<void> {
+  main.replaceChildren(h('p', { className: 'working', id: 'signing-in' }, 'Signing you in…'));
+  try {
+    await postJson<{ csrfToken: string; expiresAt: string }>('/api/login', { token });
+    location.replace('/');
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 400)) {
+      return offer('This sign-in link has expired or was already used');
+    }
+    // Not redeemed (the server was unreachable or failing): the same link may be tried again.
+    const retry = h('button', { type: 'button', className: 'button primary' }, 'Try again');
+    retry.addEventListener('click', () => void signIn(token));
+    main.replaceChildren(
+      h(
+        'section',
+        { className: 'panel', 'aria-labelledby': 'signin-failed' },
+        h('h2', { id: 'signin-failed', tabindex: -1 }, 'Could not sign you in'),
+        h('p', { className: 'message error' }, messageOf(error)),
+        retry,
+      ),
+    );
+    byId('signin-failed').focus();
+  }
+}
+
+const token = new URLSearchParams(location.search).get('t');
+// The token leaves the address bar (and so history, screenshots and shared URLs) before anything else.
+history.replaceState(null, '', location.pathname);
+if (token) void signIn(token);
+else offer('Open the sign-in link from Telegram');
