@@ -5,3 +5,4 @@ import './status';
 import './keepAlive';
 import './morningAlert';
 import './actions';
+import './telegramWebhook';

@@ -1,13 +1,25 @@
 import { cloudEvent } from '@google-cloud/functions-framework';
 import { freshLoginLink } from '../shared/auth';
 import { pubSubFunction } from '../shared/api/register';
-import { runMorningAlert } from '../shared/alerts/morningAlert';
+import { readMorningStage, runMorningStage } from '../shared/alerts/morningStage';
 
-/** Cloud Scheduler → Pub/Sub at 08:30 ET on weekdays: the renewal reminder, once per trading day. */
+/**
+ * Cloud Scheduler → Pub/Sub on weekdays: the renewal reminder at 08:30 ET and, with
+ * `{"stage":"escalation"}`, the louder one at 09:15 ET; each at most once per trading day.
+ */
 cloudEvent(
   'morningAlert',
-  pubSubFunction('morningAlert', async (ctx) => {
-    const result = await runMorningAlert(ctx, { loginLink: () => freshLoginLink(ctx) });
-    return { sent: result.sent, reason: result.reason, nyDate: result.nyDate };
+  pubSubFunction('morningAlert', async (ctx, message) => {
+    const stage = readMorningStage(message.json);
+    // A payload no redelivery can fix: acknowledged (logged by the caller), never retried.
+    if (!stage) return { stage: 'unknown', sent: false };
+    const result = await runMorningStage(ctx, stage, { loginLink: () => freshLoginLink(ctx) });
+    return {
+      stage,
+      sent: result.sent,
+      reason: result.reason,
+      nyDate: result.nyDate,
+      consumerKeyWarnings: result.consumerKeyWarnings?.length,
+    };
   }),
 );

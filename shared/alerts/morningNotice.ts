@@ -29,7 +29,33 @@ export function morningReminderNotice(reminder: MorningReminder): Notice {
   };
 }
 
-function tokenWords({ record, timeline }: MorningReminder): string {
+export interface MorningEscalation {
+  readonly connection: Connection;
+  readonly record: TokenRecord;
+  readonly timeline: TokenTimeline;
+  readonly open: Date;
+  readonly now: Date;
+  readonly link: string;
+}
+
+/** The louder second notice, shortly before the open, when the reminder went unanswered. */
+export function morningEscalationNotice(escalation: MorningEscalation): Notice {
+  const { connection, open, now, link } = escalation;
+  const minutes = Math.max(1, Math.ceil((open.getTime() - now.getTime()) / 60_000));
+  return {
+    kind: 'morning.escalation',
+    connectionId: connection.id,
+    title: `E*TRADE not renewed: the market opens in ${minutes} min`,
+    lines: [
+      `The market opens at ${newYorkClock(open)} ET. ${connection.label}: ${tokenWords(escalation)}`,
+      'The trading system cannot trade until someone logs in.',
+      'Open the link now, log in to E*TRADE and enter the 5-character PIN it shows.',
+    ],
+    link: { text: 'Renew now', url: link },
+  };
+}
+
+function tokenWords({ record, timeline }: Pick<MorningReminder, 'record' | 'timeline'>): string {
   switch (timeline.state) {
     case 'missing':
       return 'no token yet.';

@@ -1,8 +1,9 @@
 import type { AppContext } from '../app/context';
-import { runMorningAlert } from '../alerts/morningAlert';
+import { MORNING_STAGES, runMorningStage } from '../alerts/morningStage';
 import { clearSessionCookie, freshLoginLink, issueSession, loadAuthKeys, redeemLoginLink } from '../auth';
-import { type Route, requireString } from '../http';
+import { type Route, requireOneOf, requireString } from '../http';
 import { runKeepAlive } from '../keepalive';
+import { loginLinkNotice } from '../notify/loginLinkNotice';
 import { findConnection } from '../pinflow/connections';
 import { cookieMode, requirePrincipal } from './guard';
 
@@ -44,12 +45,7 @@ export function actionsRoutes(ctx: AppContext): Route[] {
     const expiresAt = new Date((slot + 2) * LOGIN_LINK_INTERVAL_MS);
     if (await ctx.ledger.claimMarker(`login-link-request:${slot}`, now, expiresAt)) {
       const url = await freshLoginLink(ctx);
-      await ctx.notifier.send({
-        kind: 'login.link',
-        title: 'Sign in to the E*TRADE token page',
-        lines: ['This link works once, for 30 minutes.'],
-        link: { text: 'Open the token page', url },
-      });
+      await ctx.notifier.send(loginLinkNotice(url));
     }
     // The same answer either way: the caller learns nothing about the chat or the rate limit.
     return { status: 202, body: { sent: 'If a chat is configured, a sign-in link is on its way.' } };
@@ -60,9 +56,12 @@ export function actionsRoutes(ctx: AppContext): Route[] {
     return { body: await runKeepAlive(ctx, { force: true }) };
   });
 
+  // Body `{"stage":"escalation"}` runs the 09:15 ET escalation; no body (or "reminder") the reminder.
   post(['/cron/morning-alert', '/api/cron/morning-alert'], async (request) => {
     await requirePrincipal(ctx, request, { requireCsrf: true });
-    return { body: await runMorningAlert(ctx, { loginLink: () => freshLoginLink(ctx) }) };
+    const stage =
+      request.body?.stage === undefined ? 'reminder' : requireOneOf(request.body, 'stage', MORNING_STAGES);
+    return { body: await runMorningStage(ctx, stage, { loginLink: () => freshLoginLink(ctx) }) };
   });
 
   post(['/touch', '/api/touch'], async (request) => {

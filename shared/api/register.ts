@@ -8,13 +8,16 @@ import { readPubSubMessage, type PubSubMessage } from '../triggers/pubsubMessage
  * An HTTP Cloud Function from a route table. The table is built once per context (per instance),
  * on the first request, so configuration problems surface there and not at import.
  */
-export function httpFunction(routes: (ctx: AppContext) => Route[]): HttpFunction {
+export function httpFunction(
+  routes: (ctx: AppContext) => Route[],
+  options: { readonly maxBodyBytes?: number } = {},
+): HttpFunction {
   const handlers = new WeakMap<AppContext, HttpFunction>();
   return (req, res) => {
     const ctx = instanceContext();
     let handler = handlers.get(ctx);
     if (!handler) {
-      handler = httpHandler(routes(ctx), { log: ctx.log });
+      handler = httpHandler(routes(ctx), { log: ctx.log, ...options });
       handlers.set(ctx, handler);
     }
     return handler(req, res);

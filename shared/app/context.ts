@@ -1,6 +1,7 @@
 import type { MarketCalendar } from '../calendar';
 import type { AppConfig } from '../config';
 import type { Logger } from '../log';
+import type { TelegramChat } from '../notify/telegramHtml';
 import type { Clock } from '../ports/clock';
 import type { EventBus } from '../ports/eventBus';
 import type { Notifier } from '../ports/notifier';
@@ -20,7 +21,10 @@ export interface AppContext {
   readonly ledger: TokenLedger;
   readonly vault: SecretVault;
   readonly events: EventBus;
+  /** Every configured channel at once (fan-out), each notice with a fresh sign-in link. */
   readonly notifier: Notifier;
+  /** The configured Telegram chat alone, for answers to its commands; undefined without TELEGRAM_CHAT_ID. */
+  readonly telegram: TelegramChat | undefined;
   readonly secrets: SecretReader;
   readonly etrade: EtradeClients;
   readonly log: Logger;

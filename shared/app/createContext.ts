@@ -4,7 +4,9 @@ import { nyseCalendar } from '../calendar';
 import { type AppConfig, type Env, loadConfig } from '../config';
 import { freshLoginLink } from '../auth';
 import { jsonLogger, type Logger } from '../log';
+import { type Channel, fanOutNotifier } from '../notify/fanOut';
 import { withSignInLinks } from '../notify/signedInLinks';
+import type { TelegramChat } from '../notify/telegramHtml';
 import { type Clock, systemClock } from '../ports/clock';
 import type { EventBus } from '../ports/eventBus';
 import type { Notifier } from '../ports/notifier';
@@ -42,6 +44,30 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
   const pageUrl = env.PAGE_URL ?? DEFAULT_LOCAL_PAGE_URL;
   const once = memo();
   const secrets = () => overrides.secrets ?? once('secrets', adapters.secrets);
+  const telegram = (): TelegramChat | undefined =>
+    overrides.telegram ??
+    once('telegram', () =>
+      config.telegramChatId === undefined
+        ? undefined
+        : new (require('../adapters/telegram/telegrafNotifier').TelegrafNotifier)({
+            secrets: secrets(),
+            chatId: config.telegramChatId,
+            apiRoot: config.telegramApiRoot,
+            log,
+            // Locally a chat id without a bot token just means Telegram is not set up yet.
+            optional: !config.useGcp,
+          }),
+    );
+  const channels = (): Channel[] => {
+    const chats: Channel[] = [];
+    const chat = telegram();
+    if (chat) chats.push({ name: 'telegram', notifier: chat });
+    if (config.slackEnabled) {
+      const { SlackWebhookNotifier } = require('../adapters/slack/slackWebhookNotifier');
+      chats.push({ name: 'slack', notifier: new SlackWebhookNotifier({ secrets: secrets(), log }) });
+    }
+    return adapters.channels(chats);
+  };
   return {
     config,
     clock,
@@ -61,10 +87,13 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
     },
     get notifier() {
       return once('notifier', () =>
-        withSignInLinks(overrides.notifier ?? adapters.notifier(), pageUrl, () =>
+        withSignInLinks(overrides.notifier ?? fanOutNotifier(channels(), log), pageUrl, () =>
           freshLoginLink({ secrets: secrets(), clock, pageUrl }),
         ),
       );
+    },
+    get telegram() {
+      return telegram();
     },
     get secrets() {
       return secrets();
@@ -79,7 +108,8 @@ interface Adapters {
   ledger(): TokenLedger;
   vault(): SecretVault;
   events(): EventBus;
-  notifier(): Notifier;
+  /** The channels notices fan out to, given the configured chat channels. */
+  channels(chats: Channel[]): Channel[];
   secrets(): SecretReader;
 }
 
@@ -94,7 +124,11 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
       new (require('../adapters/local/inProcessEventBus').InProcessEventBus)({
         onHandlerError: () => log.warn('events.handler_failed'),
       }),
-    notifier: () => new (require('../adapters/local/consoleNotifier').ConsoleNotifier)(),
+    // The console is the local "chat"; a configured Telegram chat or Slack channel gets the notices too.
+    channels: (chats) => [
+      { name: 'console', notifier: new (require('../adapters/local/consoleNotifier').ConsoleNotifier)() },
+      ...chats,
+    ],
     secrets: () =>
       new (require('../adapters/local/fileSecretReader').FileSecretReader)(join(dir, 'secrets.json')),
   };
@@ -121,13 +155,17 @@ function gcpAdapters(config: AppConfig, log: Logger, clients: GcpClients): Adapt
         clients.pubsub ?? new (require('@google-cloud/pubsub').PubSub)({ projectId }),
         config.tokenEventsTopic,
       ),
-    // Until a chat channel is configured, notices go to Cloud Logging (without links).
-    notifier: () => ({
-      send: async (notice) =>
-        log.info('notice', { kind: notice.kind, connection: notice.connectionId, title: notice.title }),
-    }),
+    // With no chat channel configured, notices at least reach Cloud Logging (without links).
+    channels: (chats) => (chats.length > 0 ? chats : [{ name: 'log', notifier: cloudLoggingNotifier(log) }]),
     secrets: () =>
       new (require('../adapters/gcp/secretManagerReader').SecretManagerReader)(secretManager(), projectId),
+  };
+}
+
+function cloudLoggingNotifier(log: Logger): Notifier {
+  return {
+    send: async (notice) =>
+      log.info('notice', { kind: notice.kind, connection: notice.connectionId, title: notice.title }),
   };
 }
 

@@ -5,6 +5,7 @@ export {
   type Env,
   loadConfig,
 } from './loadConfig';
+export { type ChannelConfig, DEFAULT_TELEGRAM_API_ROOT } from './channels';
 export { ConfigError, type ConfigIssue } from './configError';
 export {
   CONNECTION_ID_PATTERN,

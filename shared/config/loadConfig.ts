@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { resolveEndpoints } from '../etrade/endpoints';
 import { NEW_YORK } from '../time/newYork';
+import { type ChannelConfig, channelSettings, switchSetting, toChannelConfig } from './channels';
 import { type ConfigIssue, ConfigError, formatPath } from './configError';
 import {
   type Connection,
@@ -13,7 +14,7 @@ import {
 } from './connections';
 import { expected, integerSetting } from './fields';
 
-export interface AppConfig {
+export interface AppConfig extends ChannelConfig {
   /** Defaults first (`prod`, `sandbox`), then the connections `ETRADE_CONNECTIONS` adds. */
   readonly connections: readonly Connection[];
   /** Keep-alive this many minutes after the last call; E*TRADE idles a token at 120. */
@@ -36,7 +37,6 @@ export const DEFAULT_TOKEN_EVENTS_TOPIC = 'etrade-oauth-token-events';
 const PROJECT_ID_PATTERN = /^(?:[a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 // Pub/Sub's rule for topic ids; the `goog` prefix is reserved.
 const TOPIC_ID_PATTERN = /^(?!goog)[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/;
-const USE_GCP_VALUES = ['1', 'true', '0', 'false'] as const;
 
 const projectId = z.string().regex(PROJECT_ID_PATTERN, { error: expected('a Google Cloud project id') });
 
@@ -77,10 +77,8 @@ const envSchema = z.object({
     .string()
     .regex(TOPIC_ID_PATTERN, { error: expected('a Pub/Sub topic id') })
     .default(DEFAULT_TOKEN_EVENTS_TOPIC),
-  USE_GCP: z
-    .enum(USE_GCP_VALUES, { error: expected(`${USE_GCP_VALUES.map((v) => `"${v}"`).join(' | ')} or unset`) })
-    .optional()
-    .transform((value) => value === '1' || value === 'true'),
+  USE_GCP: switchSetting(),
+  ...channelSettings,
 });
 
 /**
@@ -109,6 +107,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ...(gcpProjectId !== undefined ? { gcpProjectId } : {}),
     tokenEventsTopic: settings.TOKEN_EVENTS_TOPIC,
     useGcp: settings.USE_GCP,
+    ...toChannelConfig(settings),
   });
 }
 

@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   say(`  ${await system.loginLink()}`);
   say('More links: POST /login-link (printed here, the local "chat").');
   say(`API key for machine clients: stored in ${localDataDir(process.env)}/api-key`);
-  say('Keep-alive runs every 15 minutes; the morning reminder at 08:30 ET on trading days. Ctrl-C stops.');
+  say('Keep-alive runs every 15 minutes; on trading days the reminder at 08:30 ET, escalation at 09:15.');
+  say('Telegram too: set TELEGRAM_CHAT_ID and the bot token secret (TELEGRAM_API_ROOT: a local Bot API).');
+  say('Ctrl-C stops.');
   const stop = () => void system.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

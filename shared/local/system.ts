@@ -6,7 +6,6 @@ import { freshLoginLink } from '../auth';
 import type { AppContext } from '../app/context';
 import { createContext } from '../app/createContext';
 import { useContext } from '../app/instance';
-import { ConsoleNotifier } from '../adapters/local/consoleNotifier';
 import { loadConfig } from '../config';
 import type { Clock } from '../ports/clock';
 import type { Notifier } from '../ports/notifier';
@@ -25,7 +24,7 @@ export interface LocalSystemOptions {
   /** One clock for the functions and the simulator (tests move it by hand). */
   readonly clock?: Clock;
   readonly notifier?: Notifier;
-  /** Fire keepAlive every 15 minutes and morningAlert at 08:30 ET, as Cloud Scheduler would. */
+  /** Fire keepAlive every 15 minutes and morningAlert at 08:30 and 09:15 ET, as Cloud Scheduler would. */
   readonly schedule?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -37,8 +36,8 @@ export interface LocalSystem {
   readonly apiKey: string;
   readonly ctx: AppContext;
   loginLink(): Promise<string>;
-  /** Delivers a Pub/Sub tick to an event function, as the scheduler does. */
-  tick(name: 'keepAlive' | 'morningAlert'): Promise<number>;
+  /** Delivers a Pub/Sub tick (payload default `{}`) to an event function, as the scheduler does. */
+  tick(name: 'keepAlive' | 'morningAlert', json?: Record<string, unknown>): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -74,13 +73,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     PAGE_URL: url,
   };
   const { apiKey } = await ensureLocalSecrets(options.dataDir, loadConfig(env).connections, env);
-  const ctx = createContext(env, { clock, notifier: options.notifier ?? new ConsoleNotifier() });
+  // Without a notifier of the caller's, the configured channels: the console, plus Telegram/Slack if set up.
+  const ctx = createContext(env, { clock, notifier: options.notifier });
   useContext(ctx);
   // Registers every function with functions-framework, exactly as the deployment's entry point does.
   await import('../../functions');
 
   const eventServers = new Map<string, { server: Server; url: string }>();
-  const tick = async (name: 'keepAlive' | 'morningAlert') => {
+  const tick = async (name: 'keepAlive' | 'morningAlert', json: Record<string, unknown> = {}) => {
     let entry = eventServers.get(name);
     if (!entry) {
       const server = getTestServer(name);
@@ -88,7 +88,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       entry = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
       eventServers.set(name, entry);
     }
-    return deliverPubSub(entry.url, name);
+    return deliverPubSub(entry.url, name, json);
   };
   const scheduler = options.schedule ? startScheduler(ctx.clock, tick, ctx.log) : undefined;
 
@@ -122,7 +122,7 @@ function functionServer(name: string): Server {
 
 let deliveries = 0;
 /** Pub/Sub push to a CloudEvent function: the envelope Eventarc sends. */
-async function deliverPubSub(url: string, topic: string): Promise<number> {
+async function deliverPubSub(url: string, topic: string, json: Record<string, unknown>): Promise<number> {
   const messageId = `local-${Date.now()}-${++deliveries}`;
   const response = await fetch(url, {
     method: 'POST',
@@ -133,7 +133,9 @@ async function deliverPubSub(url: string, topic: string): Promise<number> {
       'ce-type': 'google.cloud.pubsub.topic.v1.messagePublished',
       'ce-source': `//pubsub.googleapis.com/projects/local/topics/${topic}`,
     },
-    body: JSON.stringify({ message: { data: Buffer.from('{}').toString('base64'), messageId } }),
+    body: JSON.stringify({
+      message: { data: Buffer.from(JSON.stringify(json)).toString('base64'), messageId },
+    }),
   });
   await response.text();
   return response.status;

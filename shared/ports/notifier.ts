@@ -4,12 +4,14 @@
  */
 export const NOTICE_KINDS = [
   'morning.reminder', // renew before the open
+  'morning.escalation', // still not renewed shortly before the open: louder, once
   'renewal.succeeded',
   'renewal.failed',
   'keepalive.warning', // consecutive keep-alive failures reached the threshold
   'keepalive.recovered',
   'token.expired', // E*TRADE called a token dead before its time
   'login.link', // a sign-in link the trader asked for
+  'consumerKey.aging', // the consumer key is near its ~2-year lapse; at most weekly per connection
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

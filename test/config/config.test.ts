@@ -39,6 +39,8 @@ describe('loadConfig defaults', () => {
       timeZone: 'America/New_York',
       tokenEventsTopic: 'etrade-oauth-token-events',
       useGcp: false,
+      telegramApiRoot: 'https://api.telegram.org',
+      slackEnabled: false,
     });
   });
 

@@ -1,9 +1,14 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TELEGRAM_SECRET_HEADER } from '../../shared/api/telegramRoutes';
+import { SECRET_IDS } from '../../shared/ports/secretReader';
 import { CANARY, fuzzRoute } from '../support/fuzzHttp';
 import { FunctionsHarness, type Credentials, type FunctionName } from '../support/functionsHarness';
 import { LocalWorld } from '../support/localWorld';
 import { snapshotState } from '../support/stateSnapshot';
 
 const COUNT = 2000;
+const WEBHOOK_SECRET = 'fuzz-telegram-webhook-secret';
 
 /** Every HTTP route of every function. Reads get a valid session so the fuzz reaches past the guard. */
 const ROUTES: {
@@ -12,6 +17,8 @@ const ROUTES: {
   method: 'GET' | 'POST';
   signedIn?: boolean;
   sends?: boolean;
+  /** Carries Telegram's secret header, so the fuzz reaches the update parser. */
+  telegram?: boolean;
 }[] = [
   { name: 'requestToken', path: '/api/request-token', method: 'POST' },
   { name: 'exchangePin', path: '/api/exchange-pin', method: 'POST' },
@@ -24,6 +31,7 @@ const ROUTES: {
   { name: 'actions', path: '/keepalive/force', method: 'POST' },
   { name: 'actions', path: '/cron/morning-alert', method: 'POST' },
   { name: 'actions', path: '/touch', method: 'POST' },
+  { name: 'telegramWebhook', path: '/', method: 'POST', telegram: true },
 ];
 
 describe(`${COUNT} generated bad requests per HTTP route`, () => {
@@ -33,6 +41,10 @@ describe(`${COUNT} generated bad requests per HTTP route`, () => {
 
   beforeAll(async () => {
     world = await LocalWorld.start('2026-11-25T13:30:00Z');
+    const secretsPath = join(world.dir, 'secrets.json');
+    const secrets = JSON.parse(await readFile(secretsPath, 'utf8')) as Record<string, string>;
+    secrets[SECRET_IDS.telegramWebhookSecret] = WEBHOOK_SECRET;
+    await writeFile(secretsPath, JSON.stringify(secrets), { mode: 0o600 });
     fx = await new FunctionsHarness(world).start();
     trader = await fx.signIn();
   });
@@ -56,7 +68,12 @@ describe(`${COUNT} generated bad requests per HTTP route`, () => {
         seed: 20261125 + route.path.length,
         mutate: route.signedIn
           ? (request) => ({ ...request, headers: { ...request.headers, cookie: trader.cookie ?? '' } })
-          : undefined,
+          : route.telegram
+            ? (request) => ({
+                ...request,
+                headers: { ...request.headers, [TELEGRAM_SECRET_HEADER]: WEBHOOK_SECRET },
+              })
+            : undefined,
       });
       expect(report.total).toBe(COUNT);
       expect(report.violations).toEqual([]);

@@ -7,7 +7,13 @@ import type { AppContext } from '../../shared/app/context';
 import { LOGIN_LINK_KEY } from './localWorld';
 import '../../functions';
 
-export const HTTP_FUNCTIONS = ['requestToken', 'exchangePin', 'status', 'actions'] as const;
+export const HTTP_FUNCTIONS = [
+  'requestToken',
+  'exchangePin',
+  'status',
+  'actions',
+  'telegramWebhook',
+] as const;
 export const EVENT_FUNCTIONS = ['keepAlive', 'morningAlert'] as const;
 export type FunctionName = (typeof HTTP_FUNCTIONS)[number] | (typeof EVENT_FUNCTIONS)[number];
 

@@ -1,0 +1,41 @@
+import { morningEscalationNotice } from './morningNotice';
+import {
+  claimOnce,
+  type MorningAlertOptions,
+  type MorningAlertReason,
+  type MorningAlertResult,
+  type MorningCtx,
+  morningGate,
+  prodToken,
+} from './tradingMorning';
+
+/** Cloud Scheduler fires at open − 15 min (`15 9 * * 1-5`); a delivery up to 5 minutes early still counts. */
+export const ESCALATION_WINDOW_MINUTES = 20;
+
+/**
+ * The second, louder reminder: the prod token is still not renewed shortly before the open. Nothing
+ * on weekends and holidays, nothing once it is renewed, and one notice per New York date however
+ * often Pub/Sub delivers the trigger (marker `morning-escalation:<nyDate>`).
+ */
+export async function runMorningEscalation(
+  ctx: MorningCtx,
+  options: MorningAlertOptions = {},
+): Promise<MorningAlertResult> {
+  const now = ctx.clock.now();
+  const gate = morningGate(ctx.calendar, now, ESCALATION_WINDOW_MINUTES, options.force);
+  const { nyDate } = gate;
+  const result = (reason: MorningAlertReason): MorningAlertResult => {
+    ctx.log.info('morning_escalation.decided', { nyDate, reason, forced: options.force === true });
+    return { sent: reason === 'sent', reason, nyDate };
+  };
+  if (!gate.open) return result(gate.reason);
+
+  const prod = await prodToken(ctx, now, nyDate);
+  if (prod.renewedToday) return result('already-renewed');
+
+  const link = options.loginLink ? await options.loginLink() : ctx.pageUrl;
+  if (!(await claimOnce(ctx, `morning-escalation:${nyDate}`, now))) return result('already-sent');
+
+  await ctx.notifier.send(morningEscalationNotice({ ...prod, open: gate.open, now, link }));
+  return result('sent');
+}

@@ -1,0 +1,98 @@
+import {
+  applyDead,
+  applyIssued,
+  applyKeepAlive,
+  applyUsed,
+  claimAttempt,
+  emptyRecord,
+  markerIsLive,
+} from '../../shared/ledger/transitions';
+import type {
+  FlowClaim,
+  GenerationWrite,
+  IssueCommand,
+  IssueResult,
+  KeepAliveHealth,
+  KeepAliveResult,
+  PendingFlow,
+  TokenLedger,
+  TokenRecord,
+} from '../../shared/ports/tokenLedger';
+
+/**
+ * The TokenLedger in memory, on the same pure transitions as the file and Firestore adapters, for
+ * tests that replay years of days and would otherwise spend their time in fsync. Each method runs
+ * synchronously inside its promise, so concurrent callers see one another's writes in order.
+ */
+export class MemoryTokenLedger implements TokenLedger {
+  readonly records = new Map<string, TokenRecord>();
+  readonly flows = new Map<string, PendingFlow>();
+  readonly markers = new Map<string, { at: Date; expiresAt: Date }>();
+
+  async get(connectionId: string): Promise<TokenRecord> {
+    return this.records.get(connectionId) ?? emptyRecord(connectionId);
+  }
+
+  async getMany(connectionIds: readonly string[]): Promise<TokenRecord[]> {
+    return connectionIds.map((id) => this.records.get(id) ?? emptyRecord(id));
+  }
+
+  async recordIssued(command: IssueCommand): Promise<IssueResult> {
+    return this.write(command.connectionId, (current) => applyIssued(current, command));
+  }
+
+  async recordUsed(connectionId: string, generation: number, at: Date): Promise<GenerationWrite<never>> {
+    return this.write(connectionId, (current) => applyUsed(current, generation, at));
+  }
+
+  async recordKeepAlive(
+    connectionId: string,
+    generation: number,
+    result: KeepAliveResult,
+  ): Promise<GenerationWrite<KeepAliveHealth>> {
+    return this.write(connectionId, (current) => applyKeepAlive(current, generation, result));
+  }
+
+  async recordDead(
+    connectionId: string,
+    generation: number,
+    death: { readonly at: Date; readonly kind: 'revoked' | 'died' },
+  ): Promise<GenerationWrite<never>> {
+    return this.write(connectionId, (current) => applyDead(current, generation, death));
+  }
+
+  async createFlow(flow: PendingFlow): Promise<void> {
+    if (this.flows.has(flow.id)) throw new Error(`a pending PIN flow with id ${flow.id} already exists`);
+    this.flows.set(flow.id, flow);
+  }
+
+  async claimFlowAttempt(
+    flowId: string,
+    ownerSession: string,
+    now: Date,
+    maxAttempts: number,
+  ): Promise<FlowClaim> {
+    const { claim, updated } = claimAttempt(this.flows.get(flowId), ownerSession, now, maxAttempts);
+    if (updated) this.flows.set(flowId, updated);
+    return claim;
+  }
+
+  async deleteFlow(flowId: string): Promise<void> {
+    this.flows.delete(flowId);
+  }
+
+  async claimMarker(key: string, at: Date, expiresAt: Date): Promise<boolean> {
+    if (markerIsLive(this.markers.get(key), at)) return false;
+    this.markers.set(key, { at, expiresAt });
+    return true;
+  }
+
+  private write<R extends { readonly record: TokenRecord }>(
+    connectionId: string,
+    decide: (current: TokenRecord) => R,
+  ): R {
+    const result = decide(this.records.get(connectionId) ?? emptyRecord(connectionId));
+    this.records.set(connectionId, result.record);
+    return result;
+  }
+}
