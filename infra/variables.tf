@@ -4,7 +4,49 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region for Cloud Functions, Pub/Sub and Cloud Scheduler."
+  description = "Region for Cloud Functions, Pub/Sub and Cloud Scheduler (firebase.json's rewrites name it too)."
   type        = string
   default     = "us-east4"
+}
+
+variable "source_archive" {
+  description = "Path of the zip that infra/deploy.sh builds: package.json, package-lock.json and dist/."
+  type        = string
+  default     = "../.deploy/source.zip"
+}
+
+variable "connections" {
+  description = "E*TRADE connections (one login under one consumer key each). Defaults: prod and sandbox."
+  type = list(object({
+    id                      = string
+    environment             = string
+    label                   = optional(string)
+    consumer_key_created_at = optional(string)
+  }))
+  default = [
+    { id = "prod", environment = "prod", label = "Live" },
+    { id = "sandbox", environment = "sandbox", label = "Sandbox" },
+  ]
+}
+
+variable "telegram_chat_id" {
+  description = "The only Telegram chat that receives alerts and may use bot commands."
+  type        = string
+}
+
+variable "slack_enabled" {
+  description = "Also send alerts to the Slack incoming webhook stored in the etrade-oauth-slack-webhook-url secret."
+  type        = bool
+  default     = false
+}
+
+variable "hosting_site_id" {
+  description = "Firebase Hosting site id; the page is https://<site>.web.app."
+  type        = string
+}
+
+variable "keepalive_lead_minutes" {
+  description = "Keep-alive calls E*TRADE this long after the last use (E*TRADE idles tokens at 120)."
+  type        = number
+  default     = 90
 }

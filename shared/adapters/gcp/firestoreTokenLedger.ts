@@ -46,6 +46,15 @@ export interface FirestoreTokenLedgerOptions {
   readonly maxAttempts?: number;
 }
 
+/** Collection names; infra/firestore.tf sets the TTL policy on these (checked by test/infra). */
+export const FIRESTORE_COLLECTIONS = {
+  connections: 'connections',
+  pinFlows: 'pinFlows',
+  markers: 'markers',
+} as const;
+/** The TTL field on flows and markers: Firestore deletes a document some time after this instant. */
+export const FIRESTORE_TTL_FIELD = 'expireAt';
+
 /**
  * The TokenLedger on Firestore: `connections/{id}`, `pinFlows/{id}` and `markers/{key}`. Every
  * read-modify-write runs in a transaction, and the decision inside it is one of the pure transitions,
@@ -63,9 +72,9 @@ export class FirestoreTokenLedger implements TokenLedger {
     options: FirestoreTokenLedgerOptions = {},
   ) {
     const prefix = options.collectionPrefix ?? '';
-    this.connections = firestore.collection(`${prefix}connections`);
-    this.flows = firestore.collection(`${prefix}pinFlows`);
-    this.markers = firestore.collection(`${prefix}markers`);
+    this.connections = firestore.collection(`${prefix}${FIRESTORE_COLLECTIONS.connections}`);
+    this.flows = firestore.collection(`${prefix}${FIRESTORE_COLLECTIONS.pinFlows}`);
+    this.markers = firestore.collection(`${prefix}${FIRESTORE_COLLECTIONS.markers}`);
     this.transactionOptions = options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts };
   }
 
@@ -108,7 +117,7 @@ export class FirestoreTokenLedger implements TokenLedger {
     const stored = encodeFlow(flow, TIMESTAMPS);
     // The read-side checks, before anything is stored: a bad flow fails here, not at every later read.
     decodeFlow(stored, TIMESTAMPS, `flow ${flow.id}`);
-    const fields = { ...stored, expireAt: stored.expiresAt };
+    const fields = { ...stored, [FIRESTORE_TTL_FIELD]: stored.expiresAt };
     try {
       // create() fails on an existing document, atomically, without a transaction.
       await this.flow(flow.id).create(fields);
@@ -140,10 +149,14 @@ export class FirestoreTokenLedger implements TokenLedger {
     return this.transaction(async (tx) => {
       const snapshot = await tx.get(ref);
       const existing = snapshot.exists
-        ? { expiresAt: TIMESTAMPS.decode(snapshot.get('expireAt'), `${ref.path}.expireAt`) }
+        ? { expiresAt: TIMESTAMPS.decode(snapshot.get(FIRESTORE_TTL_FIELD), `${ref.path}.expireAt`) }
         : undefined;
       if (markerIsLive(existing, at)) return false;
-      tx.set(ref, { key, claimedAt: Timestamp.fromDate(at), expireAt: Timestamp.fromDate(expiresAt) });
+      tx.set(ref, {
+        key,
+        claimedAt: Timestamp.fromDate(at),
+        [FIRESTORE_TTL_FIELD]: Timestamp.fromDate(expiresAt),
+      });
       return true;
     });
   }

@@ -1,0 +1,57 @@
+resource "google_storage_bucket" "source" {
+  name                        = "${var.project_id}-etrade-oauth-source"
+  location                    = var.region
+  uniform_bucket_level_access = true
+}
+
+resource "google_storage_bucket_object" "source" {
+  name   = "source-${filemd5(var.source_archive)}.zip"
+  bucket = google_storage_bucket.source.name
+  source = var.source_archive
+}
+
+locals {
+  trigger_topics = {
+    keepalive_tick = google_pubsub_topic.keepalive_tick.id
+    morning_tick   = google_pubsub_topic.morning_tick.id
+  }
+}
+
+resource "google_cloudfunctions2_function" "function" {
+  for_each = local.functions
+  # The entry point's name, as firebase.json's Hosting rewrites call it.
+  name     = each.key
+  location = var.region
+
+  build_config {
+    runtime     = "nodejs20"
+    entry_point = each.value.entry_point
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory      = "256M"
+    min_instance_count    = 0
+    max_instance_count    = 3
+    timeout_seconds       = each.value.trigger == "http" ? 60 : 300
+    service_account_email = google_service_account.function[each.key].email
+    environment_variables = local.function_env
+  }
+
+  dynamic "event_trigger" {
+    for_each = each.value.trigger == "http" ? [] : [each.value.trigger]
+    content {
+      trigger_region        = var.region
+      event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+      pubsub_topic          = local.trigger_topics[event_trigger.value]
+      service_account_email = google_service_account.function[each.key].email
+      # Redelivery is safe: the morning alert is claimed once per day, keep-alive writes are idempotent.
+      retry_policy = "RETRY_POLICY_RETRY"
+    }
+  }
+}

@@ -1,0 +1,13 @@
+# Cloud Scheduler publishes ticks; the event functions subscribe through Eventarc.
+resource "google_pubsub_topic" "keepalive_tick" {
+  name = "etrade-oauth-keepalive-tick"
+}
+
+resource "google_pubsub_topic" "morning_tick" {
+  name = "etrade-oauth-morning-tick"
+}
+
+# token.renewed / token.expired / keepalive.* for the trading system; never token material.
+resource "google_pubsub_topic" "token_events" {
+  name = "etrade-oauth-token-events"
+}

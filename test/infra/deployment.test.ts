@@ -1,0 +1,210 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { FIRESTORE_COLLECTIONS, FIRESTORE_TTL_FIELD } from '../../shared/adapters/gcp/firestoreTokenLedger';
+import { defaultConsumerSecretId } from '../../shared/config';
+import { SECRET_IDS } from '../../shared/ports/secretReader';
+import { accessSecretId } from '../../shared/ports/secretVault';
+import '../../functions';
+
+/** HCL → JSON; required untyped because its .d.ts pulls the DOM lib into every test's types. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+const { parse } = require('@cdktf/hcl2json') as { parse(file: string, text: string): Promise<unknown> };
+
+/** The framework's own registry (not in its package exports): which trigger each name registered. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- not exported, so not importable
+const { getRegisteredFunction } = require(
+  join(dirname(require.resolve('@google-cloud/functions-framework')), 'function_registry.js'),
+) as { getRegisteredFunction(name: string): { signatureType: string } | undefined };
+
+/** infra/*.tf and firebase.json checked against the code they deploy. */
+type Json = Record<string, unknown>;
+interface FunctionNeeds {
+  entry_point: string;
+  trigger: string;
+  auth: boolean;
+  notify: boolean;
+  consumer: boolean;
+  access: boolean;
+  access_write: boolean;
+  events: boolean;
+  telegram: boolean;
+}
+
+let resources: Record<string, Record<string, Json[]>>;
+let locals: Json;
+let variables: Record<string, Json[]>;
+
+beforeAll(async () => {
+  resources = {};
+  locals = {};
+  variables = {};
+  for (const file of readdirSync('infra').filter((name) => name.endsWith('.tf'))) {
+    const hcl = (await parse(file, readFileSync(join('infra', file), 'utf8'))) as {
+      resource?: Record<string, Record<string, Json[]>>;
+      locals?: Json[];
+      variable?: Record<string, Json[]>;
+    };
+    for (const [type, byName] of Object.entries(hcl.resource ?? {}))
+      resources[type] = { ...resources[type], ...byName };
+    for (const block of hcl.locals ?? []) Object.assign(locals, block);
+    Object.assign(variables, hcl.variable ?? {});
+  }
+});
+
+const functions = () => locals.functions as Record<string, FunctionNeeds>;
+/** `${local.name}` → its value; anything else as written. */
+const resolve = (value: unknown): unknown => {
+  const match = typeof value === 'string' ? /^\$\{local\.(\w+)\}$/.exec(value) : null;
+  return match ? locals[match[1]] : value;
+};
+const one = (type: string, name: string) => {
+  const block = resources[type]?.[name]?.[0];
+  if (!block) throw new Error(`infra declares no ${type}.${name}`);
+  return block;
+};
+/** The resource names a `${google_pubsub_topic.X.id}` reference points at, checked to exist. */
+const topicOf = (reference: unknown) => {
+  const match = /^\$\{google_pubsub_topic\.(\w+)\.(id|name)\}$/.exec(String(reference));
+  expect(match).not.toBeNull();
+  one('google_pubsub_topic', match![1]);
+  return match![1];
+};
+
+describe('functions', () => {
+  it('deploys exactly the functions in functions/, each under its entry point name', () => {
+    const files = readdirSync('functions')
+      .filter((name) => name.endsWith('.ts') && name !== 'index.ts')
+      .map((name) => basename(name, '.ts'))
+      .sort();
+    expect(Object.keys(functions()).sort()).toEqual(files);
+    for (const [name, needs] of Object.entries(functions())) expect(needs.entry_point).toBe(name);
+  });
+
+  it('gives each function the trigger its code registers', () => {
+    for (const [name, needs] of Object.entries(functions())) {
+      const registered = getRegisteredFunction(name);
+      expect({ name, registered: registered !== undefined }).toEqual({ name, registered: true });
+      expect({ name, type: registered!.signatureType }).toEqual({
+        name,
+        type: needs.trigger === 'http' ? 'http' : 'cloudevent',
+      });
+      if (needs.trigger !== 'http') topicOf((locals.trigger_topics as Json)[needs.trigger]);
+    }
+  });
+
+  it('runs them on Node 20, in 256 MiB or less, scaling to zero', () => {
+    const fn = one('google_cloudfunctions2_function', 'function');
+    expect((fn.build_config as Json[])[0].runtime).toBe('nodejs20');
+    const service = (fn.service_config as Json[])[0];
+    expect(service.available_memory).toBe('256M');
+    expect(service.min_instance_count).toBe(0);
+  });
+});
+
+describe('Cloud Scheduler', () => {
+  const jobs = () => resources.google_cloud_scheduler_job;
+  const eventFunctionFor = (topic: string) =>
+    Object.entries(functions()).find(
+      ([, needs]) =>
+        needs.trigger !== 'http' && topicOf((locals.trigger_topics as Json)[needs.trigger]) === topic,
+    );
+
+  it('runs on New York time with the documented cadence', () => {
+    const schedules = Object.fromEntries(
+      Object.entries(jobs()).map(([name, [job]]) => [name, [job.schedule, job.time_zone]]),
+    );
+    expect(schedules).toEqual({
+      keepalive: ['*/15 * * * *', 'America/New_York'],
+      morning_alert: ['30 8 * * 1-5', 'America/New_York'],
+      morning_escalation: ['15 9 * * 1-5', 'America/New_York'],
+    });
+  });
+
+  it('publishes every job to an existing topic that an event function listens to', () => {
+    const targets = Object.fromEntries(
+      Object.entries(jobs()).map(([name, [job]]) => {
+        const topic = topicOf((job.pubsub_target as Json[])[0].topic_name);
+        return [name, eventFunctionFor(topic)?.[0]];
+      }),
+    );
+    expect(targets).toEqual({
+      keepalive: 'keepAlive',
+      morning_alert: 'morningAlert',
+      morning_escalation: 'morningAlert',
+    });
+  });
+});
+
+describe('secrets', () => {
+  const configSecrets = () => (locals.config_secrets as string[]).map(resolve);
+
+  it('declares every secret the code reads, and none it does not', () => {
+    expect(configSecrets().sort()).toEqual(Object.values(SECRET_IDS).sort());
+    expect(String(locals.consumer_secrets)).toContain(defaultConsumerSecretId('${id}'));
+    expect(String(locals.access_secrets)).toContain(accessSecretId('${id}'));
+  });
+
+  it('grants each function what its code path needs', () => {
+    for (const [name, needs] of Object.entries(functions())) {
+      // Every HTTP function checks a credential: a session or API key, or Telegram's webhook secret.
+      if (needs.trigger === 'http')
+        expect({ name, guarded: needs.auth || needs.telegram }).toEqual({ name, guarded: true });
+    }
+    expect(functions().exchangePin).toMatchObject({
+      consumer: true,
+      access_write: true,
+      events: true,
+      notify: true,
+    });
+    expect(functions().requestToken).toMatchObject({ consumer: true, access_write: false });
+    expect(functions().keepAlive).toMatchObject({ consumer: true, access: true, events: true, notify: true });
+    expect(functions().actions).toMatchObject({ consumer: true, access: true, events: true, notify: true });
+    expect(functions().morningAlert).toMatchObject({ notify: true, consumer: false, access: false });
+    expect(functions().status).toMatchObject({ consumer: false, access: false, events: false });
+    expect(functions().telegramWebhook).toMatchObject({
+      telegram: true,
+      notify: true,
+      auth: false,
+      consumer: false,
+    });
+  });
+});
+
+describe('Firestore', () => {
+  it('expires pending PIN flows and markers by TTL on the field the adapter writes', () => {
+    const ttl = Object.values(resources.google_firestore_field).map(([field]) => [
+      field.collection,
+      field.field,
+    ]);
+    expect(ttl.sort()).toEqual(
+      [
+        [FIRESTORE_COLLECTIONS.markers, FIRESTORE_TTL_FIELD],
+        [FIRESTORE_COLLECTIONS.pinFlows, FIRESTORE_TTL_FIELD],
+      ].sort(),
+    );
+  });
+});
+
+describe('firebase.json', () => {
+  const hosting = JSON.parse(readFileSync('firebase.json', 'utf8')).hosting as {
+    public: string;
+    rewrites: { source: string; function: { functionId: string; region: string } }[];
+  };
+
+  it('rewrites only to deployed HTTP functions in the deployed region', () => {
+    const region = variables.region[0].default;
+    for (const rewrite of hosting.rewrites) {
+      const { functionId } = rewrite.function;
+      expect({ source: rewrite.source, trigger: functions()[functionId]?.trigger }).toEqual({
+        source: rewrite.source,
+        trigger: 'http',
+      });
+      expect(rewrite.function.region).toBe(region);
+    }
+  });
+
+  it('serves the page the build writes', () => {
+    expect(hosting.public).toBe('hosting/dist');
+    expect(readFileSync('hosting/build.mjs', 'utf8')).toContain('dist');
+  });
+});
