@@ -18,10 +18,14 @@ export const EXCHANGE_STEPS = [
   'vault',
   'ledger',
   'disable',
+  'prune',
   'publish',
   'notify',
 ] as const;
 export type ExchangeStep = (typeof EXCHANGE_STEPS)[number];
+
+/** Disabled token versions kept for a manual rollback; older ones are destroyed (they are billed). */
+export const DISABLED_VERSIONS_KEPT = 1;
 
 export interface ExchangedToken {
   readonly connectionId: string;
@@ -124,6 +128,7 @@ async function store(
     }
   };
   await attempt('disable', () => ctx.vault.disableOlderVersions(connection.id, secretVersion));
+  await attempt('prune', () => ctx.vault.destroyDisabledVersions(connection.id, DISABLED_VERSIONS_KEPT));
   await attempt('publish', () =>
     ctx.events.publish({
       type: 'token.renewed',

@@ -24,6 +24,11 @@ export interface SecretVault {
   readTokenPair(connectionId: string, version?: string): Promise<StoredTokenSecret | undefined>;
   /** Disables every enabled version older than `keepVersion`; returns how many it disabled. */
   disableOlderVersions(connectionId: string, keepVersion: string): Promise<number>;
+  /**
+   * Destroys disabled versions except the newest `keepDisabled` (kept for a manual rollback); returns
+   * how many it destroyed. Disabled versions are billed like enabled ones, one more each renewal.
+   */
+  destroyDisabledVersions(connectionId: string, keepDisabled: number): Promise<number>;
 }
 
 /** `etrade-oauth-{connection}-access`: the Secret Manager secret id of a connection's token pair. */
@@ -79,4 +84,9 @@ export function assertVersion(version: string, argument: string): void {
   if (typeof version !== 'string' || !/^[1-9]\d*$/.test(version)) {
     throw new TypeError(`${argument} must be a version number such as "1"`);
   }
+}
+
+export function assertKeepCount(keep: number): void {
+  if (!Number.isInteger(keep) || keep < 0)
+    throw new RangeError('keepDisabled must be a whole number, 0 or more');
 }

@@ -72,6 +72,22 @@ export function secretVaultContract(name: string, make: () => Promise<SecretVaul
       await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(2), version: '2' });
     });
 
+    it('destroys disabled versions beyond the newest ones kept, never an enabled one', async () => {
+      for (let i = 1; i <= 5; i++) {
+        await vault.putTokenPair('alpha', pair(i));
+        await vault.disableOlderVersions('alpha', String(i));
+      }
+
+      await expect(vault.destroyDisabledVersions('alpha', 1)).resolves.toBe(3);
+
+      await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(5), version: '5' });
+      await expect(vault.destroyDisabledVersions('alpha', 1)).resolves.toBe(0);
+      await expect(vault.destroyDisabledVersions('beta', 1)).resolves.toBe(0);
+      // Numbering keeps increasing after a clean-up.
+      await expect(vault.putTokenPair('alpha', pair(6))).resolves.toBe('6');
+      await expect(vault.destroyDisabledVersions('alpha', -1)).rejects.toThrow(RangeError);
+    });
+
     it('round-trips tokens and secrets exactly, whatever their characters', async () => {
       const awkward: TokenSecret = {
         token: 'a+b/c==%2B&x=1 ~!*\'()"\\',

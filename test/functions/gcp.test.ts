@@ -111,26 +111,35 @@ describe('the functions on the GCP adapters', () => {
     });
   }
 
-  it('stores each renewal as a Secret Manager version, disables the old one, records the generation in Firestore', async () => {
+  it('stores each renewal as a Secret Manager version, disables the old one, destroys older ones, records the generation in Firestore', async () => {
     expect((await renew()).body).toMatchObject({ generation: 1, secretVersion: '1' });
     etrade.advance(60_000);
     expect((await renew()).body).toMatchObject({ generation: 2, secretVersion: '2' });
 
     expect(fake.versions('etrade-oauth-prod-access').map((v) => v.state)).toEqual(['DISABLED', 'ENABLED']);
+    // A third renewal: one disabled version is kept for a rollback, older ones are destroyed.
+    etrade.advance(60_000);
+    expect((await renew()).body).toMatchObject({ generation: 3, secretVersion: '3' });
+    expect(fake.versions('etrade-oauth-prod-access').map((v) => v.state)).toEqual([
+      'DESTROYED',
+      'DISABLED',
+      'ENABLED',
+    ]);
     const doc = await firestore.collection('connections').doc('prod').get();
-    expect(doc.get('generation')).toBe(2);
-    expect(doc.get('secretVersion')).toBe('2');
-    expect(await ctx.vault.readTokenPair('prod')).toMatchObject({ version: '2' });
+    expect(doc.get('generation')).toBe(3);
+    expect(doc.get('secretVersion')).toBe('3');
+    expect(await ctx.vault.readTokenPair('prod')).toMatchObject({ version: '3' });
   });
 
   it('announces each renewal on Pub/Sub without any token material', async () => {
     const deadline = Date.now() + 10_000;
-    while (received.length < 2 && Date.now() < deadline)
+    while (received.length < 3 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const events = received.map((message) => JSON.parse(message.data.toString('utf8')));
     expect(events.map((event) => [event.type, event.generation, event.secretVersion])).toEqual([
       ['token.renewed', 1, '1'],
       ['token.renewed', 2, '2'],
+      ['token.renewed', 3, '3'],
     ]);
     const stored = await ctx.vault.readTokenPair('prod');
     const wire = received

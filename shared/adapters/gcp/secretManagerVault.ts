@@ -4,6 +4,7 @@ import {
   accessSecretId,
   compareVersions,
   assertConnectionId,
+  assertKeepCount,
   assertTokenPair,
   assertVersion,
   isTokenPair,
@@ -167,9 +168,35 @@ export class SecretManagerVault implements SecretVault {
   }
 
   /** Enabled version ids, newest first. */
-  private async enabledVersions(secretName: string): Promise<string[]> {
-    const [versions] = await this.client.listSecretVersions({ parent: secretName, filter: 'state:ENABLED' });
+  async destroyDisabledVersions(connectionId: string, keepDisabled: number): Promise<number> {
+    const secret = this.secret(connectionId);
+    assertKeepCount(keepDisabled);
+    const disabled = await this.versionsIn(secret.name, 'DISABLED').catch((err: unknown) => {
+      if (grpcCode(err) === NOT_FOUND) return [];
+      throw err;
+    });
+    const destroyed = await Promise.all(
+      disabled.slice(keepDisabled).map((v) =>
+        this.client.destroySecretVersion({ name: `${secret.name}/versions/${v}` }).then(
+          () => true,
+          (err: unknown) => {
+            if (isGone(err)) return false;
+            throw err;
+          },
+        ),
+      ),
+    );
+    return destroyed.filter(Boolean).length;
+  }
+
+  /** Version ids in `state`, newest first. */
+  private async versionsIn(secretName: string, state: 'ENABLED' | 'DISABLED'): Promise<string[]> {
+    const [versions] = await this.client.listSecretVersions({ parent: secretName, filter: `state:${state}` });
     return versions.map((v) => versionOf(v.name)).sort((a, b) => compareVersions(b, a));
+  }
+
+  private enabledVersions(secretName: string): Promise<string[]> {
+    return this.versionsIn(secretName, 'ENABLED');
   }
 }
 

@@ -6,6 +6,7 @@ import {
   accessSecretId,
   compareVersions,
   assertConnectionId,
+  assertKeepCount,
   assertTokenPair,
   assertVersion,
   isTokenPair,
@@ -98,6 +99,23 @@ export class FileSecretVault implements SecretVault {
         await save(path, { versions: versions.map((v) => (isOlder(v) ? { ...v, state: 'DISABLED' } : v)) });
       }
       return count;
+    });
+  }
+
+  async destroyDisabledVersions(connectionId: string, keepDisabled: number): Promise<number> {
+    const path = this.pathOf(connectionId);
+    assertKeepCount(keepDisabled);
+    return this.locks.run(path, async () => {
+      const { versions } = await load(path);
+      const doomed = new Set(
+        versions
+          .filter((v) => v.state === 'DISABLED')
+          .sort((a, b) => compareVersions(b.version, a.version))
+          .slice(keepDisabled),
+      );
+      // Numbering stays increasing: the newest version is always enabled, so it is never removed.
+      if (doomed.size > 0) await save(path, { versions: versions.filter((v) => !doomed.has(v)) });
+      return doomed.size;
     });
   }
 
