@@ -29,7 +29,7 @@ export async function startEmulators(): Promise<EmulatorRun> {
   }
   const run: EmulatorRun = { ownerPid: process.pid, runDir, emulators };
   saveRun(run);
-  stopOnAbruptExit(run);
+  stopWhenInterrupted(run);
   return run;
 }
 
@@ -57,7 +57,7 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
 const HOOKS_KEY = Symbol.for('etrade-oauth.test.removeEmulatorExitHooks');
 type HookStore = Record<symbol, (() => void) | undefined>;
 
-function stopOnAbruptExit(run: EmulatorRun): void {
+function stopWhenInterrupted(run: EmulatorRun): void {
   const stopNow = (): void => run.emulators.forEach((e) => terminateProcessGroupNow(e.pgid));
   const onSignal = (signal: NodeJS.Signals): void => {
     stopNow();
