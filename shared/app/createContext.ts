@@ -14,7 +14,7 @@ import type { SecretReader } from '../ports/secretReader';
 import type { SecretVault } from '../ports/secretVault';
 import type { TokenLedger } from '../ports/tokenLedger';
 import type { AppContext } from './context';
-import { EtradeClients } from './etradeClients';
+import type { EtradeClients } from './etradeClients';
 
 /** Google clients a caller may supply (tests: the Secret Manager fake needs an insecure channel). */
 export interface GcpClients {
@@ -99,7 +99,15 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
       return secrets();
     },
     get etrade() {
-      return overrides.etrade ?? once('etrade', () => new EtradeClients({ secrets: secrets(), clock, log }));
+      // Lazy like the adapters: axios and the signer load only in functions that call E*TRADE.
+      return (
+        overrides.etrade ??
+        once(
+          'etrade',
+          (): EtradeClients =>
+            new (require('./etradeClients').EtradeClients)({ secrets: secrets(), clock, log }),
+        )
+      );
     },
   };
 }
