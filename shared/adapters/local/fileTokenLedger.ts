@@ -45,6 +45,13 @@ interface LedgerState {
   readonly markers: Map<string, Marker>;
 }
 
+/** One caller's change, waiting for the next group commit. */
+interface QueuedWrite {
+  readonly mutate: (state: LedgerState) => { result: unknown; changed: boolean };
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * The TokenLedger in one JSON file, for running the system on one machine. Writes are serialised by an
  * in-process queue and replace the file atomically, so a crash leaves the old or the new ledger, never
@@ -143,29 +150,60 @@ export class FileTokenLedger implements TokenLedger {
     });
   }
 
-  /** One read-modify-write at a time; the file is rewritten only when something changed. */
+  private queued: QueuedWrite[] = [];
+  private flushing = false;
+
+  /**
+   * Group commit: writes that arrive while the file is being written wait for the next write, which
+   * applies every waiting change in order and rewrites the file once. Each caller still resolves only
+   * after its change is durable. Every `mutate` decides before it changes anything (all-or-nothing), so
+   * one that throws leaves the state as it found it and fails alone.
+   */
   private update<T>(mutate: (state: LedgerState) => { result: T; changed: boolean }): Promise<T> {
-    return this.writes.run(async () => {
-      const state = await this.load();
-      let outcome: { result: T; changed: boolean };
-      try {
-        outcome = mutate(state);
-        if (outcome.changed) {
-          // Private: the ledger names connections and holds pending request tokens.
-          await writeFileAtomic(
-            this.filePath,
-            JSON.stringify(encodeState(prune(state, this.clock.now())), null, 2),
-            0o600,
-          );
-          this.remember(state, await stat(this.filePath));
-        }
-      } catch (err) {
-        // The decoded copy may now differ from the file: read the file again next time.
-        this.cache = undefined;
-        throw err;
-      }
-      return outcome.result;
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ mutate, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushing) void this.flush();
     });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queued.length > 0) await this.writes.run(() => this.commit(this.queued.splice(0)));
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commit(batch: QueuedWrite[]): Promise<void> {
+    let outcomes: (
+      { ok: true; value: { result: unknown; changed: boolean } } | { ok: false; error: unknown }
+    )[];
+    try {
+      const state = await this.load();
+      outcomes = batch.map((write) => {
+        try {
+          return { ok: true as const, value: write.mutate(state) };
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      });
+      if (outcomes.some((o) => o.ok && o.value.changed)) {
+        // Private: the ledger names connections and holds pending request tokens.
+        await writeFileAtomic(
+          this.filePath,
+          JSON.stringify(encodeState(prune(state, this.clock.now())), null, 2),
+          0o600,
+        );
+        this.remember(state, await stat(this.filePath));
+      }
+    } catch (err) {
+      // The decoded copy may now differ from the file: read the file again next time.
+      this.cache = undefined;
+      batch.forEach((write) => write.reject(err));
+      return;
+    }
+    outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value.result) : batch[i].reject(o.error)));
   }
 
   /**
