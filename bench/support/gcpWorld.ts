@@ -1,0 +1,169 @@
+import { Firestore } from '@google-cloud/firestore';
+import { PubSub } from '@google-cloud/pubsub';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+
+import { ensureTopic } from '../../shared/adapters/gcp/pubSubEventBus';
+import { createContext } from '../../shared/app/createContext';
+import type { AppContext } from '../../shared/app/context';
+import { generateApiKey } from '../../shared/auth';
+import { DEFAULT_TOKEN_EVENTS_TOPIC } from '../../shared/config';
+import { silentLogger } from '../../shared/log';
+import { exchangePin } from '../../shared/pinflow/exchangePin';
+import { startPinFlow } from '../../shared/pinflow/startPinFlow';
+import { SECRET_IDS } from '../../shared/ports/secretReader';
+import { DEMO_CONSUMER, EtradeSimulator } from '../../shared/simulator';
+import { BotApiServer } from '../../test/fakes/botApiServer';
+import {
+  type FakeSecretManager,
+  secretManagerClientOptions,
+  startFakeSecretManager,
+} from '../../test/fakes/secretManagerServer';
+import { emulatorHostEnv, startEmulators, stopEmulators } from '../../test/global/emulators';
+import type { EmulatorRun } from '../../test/global/emulatorRun';
+import { FIXED_TEST_ENV } from '../../test/global/testEnv';
+
+export const CHAT_ID = '424242';
+export const BOT_TOKEN = '7000000001:bench-bot-token';
+export const WEBHOOK_SECRET = 'bench-webhook-secret';
+const LOGIN_LINK_KEY = 'bench-login-link-key-0123456789-abcdefghijklmnop';
+
+/**
+ * The deployed composition on loopback: Google's Firestore and Pub/Sub emulators (started the way the
+ * tests start them), the Secret Manager gRPC fake, the E*TRADE simulator and a Bot API server. Every
+ * function process gets its configuration from the environment alone, as in Cloud Functions.
+ * Each `project()` is a fresh GCP project id: the emulators and the fake keep projects apart, so every
+ * cold start meets the same state (seeded secrets, a topic, one live `prod` token).
+ */
+export class GcpWorld {
+  readonly apiKey: string;
+  private readonly apiKeyHash: string;
+  private projects = 0;
+
+  private constructor(
+    private readonly emulators: EmulatorRun,
+    readonly secretManager: FakeSecretManager,
+    private readonly smClient: SecretManagerServiceClient,
+    readonly sim: EtradeSimulator,
+    readonly bot: BotApiServer,
+  ) {
+    ({ apiKey: this.apiKey, hash: this.apiKeyHash } = generateApiKey());
+  }
+
+  static async start(): Promise<GcpWorld> {
+    const emulators = await startEmulators();
+    Object.assign(process.env, FIXED_TEST_ENV, emulatorHostEnv(emulators.emulators));
+    const fake = await startFakeSecretManager();
+    const client = new SecretManagerServiceClient(secretManagerClientOptions(fake.port));
+    const sim = new EtradeSimulator({ consumers: [DEMO_CONSUMER] });
+    await sim.start();
+    const bot = await new BotApiServer({ tokens: [BOT_TOKEN], chats: [CHAT_ID] }).start();
+    return new GcpWorld(emulators, fake, client, sim, bot);
+  }
+
+  /** What a deployed function's environment holds (plus the preload's Secret Manager port). */
+  env(projectId: string): Record<string, string> {
+    return {
+      ...FIXED_TEST_ENV,
+      ...emulatorHostEnv(this.emulators.emulators),
+      GOOGLE_CLOUD_PROJECT: projectId,
+      GCLOUD_PROJECT: projectId,
+      PUBSUB_PROJECT_ID: projectId,
+      USE_GCP: '1',
+      ETRADE_OAUTH_BASE: this.sim.url,
+      ETRADE_API_BASE: this.sim.url,
+      ETRADE_AUTHORIZE_BASE: this.sim.authorizeUrlBase,
+      TELEGRAM_CHAT_ID: CHAT_ID,
+      TELEGRAM_API_ROOT: this.bot.url,
+      PAGE_URL: 'https://tokens.example.com',
+      NODE_ENV: 'production',
+      BENCH_SECRET_MANAGER_PORT: String(this.secretManager.port),
+    };
+  }
+
+  /**
+   * A fresh project: the secrets a deployment has, the events topic, and (unless `liveToken: false`)
+   * a `prod` token issued through the real PIN flow, so status, keep-alive and touch have work to do.
+   */
+  async project(options: { liveToken?: boolean } = {}): Promise<BenchProject> {
+    const id = `bench-${process.pid}-${++this.projects}`;
+    const parent = `projects/${id}`;
+    const consumer = JSON.stringify(DEMO_CONSUMER);
+    const secrets: [string, string][] = [
+      ['etrade-oauth-prod-consumer', consumer],
+      ['etrade-oauth-sandbox-consumer', consumer],
+      [SECRET_IDS.loginLinkKey, LOGIN_LINK_KEY],
+      [SECRET_IDS.apiKeyHash, this.apiKeyHash],
+      [SECRET_IDS.telegramBotToken, BOT_TOKEN],
+      [SECRET_IDS.telegramWebhookSecret, WEBHOOK_SECRET],
+    ];
+    await Promise.all(
+      secrets.map(async ([secretId, value]) => {
+        await this.smClient.createSecret({ parent, secretId, secret: { replication: { automatic: {} } } });
+        await this.smClient.addSecretVersion({
+          parent: `${parent}/secrets/${secretId}`,
+          payload: { data: Buffer.from(value) },
+        });
+      }),
+    );
+    const project = new BenchProject(id, this);
+    await ensureTopic(project.pubsub, DEFAULT_TOKEN_EVENTS_TOPIC);
+    if (options.liveToken !== false) await project.issueToken('prod');
+    return project;
+  }
+
+  /** The parent's own context on a project: the real adapters, quiet. */
+  context(project: BenchProject): AppContext {
+    return createContext(this.env(project.id), {
+      log: silentLogger,
+      notifier: { send: async () => undefined },
+      gcp: { firestore: project.firestore, pubsub: project.pubsub, secretManager: this.smClient },
+    });
+  }
+
+  /** The PIN a person reads off the authorize page after logging in. */
+  pinFor(authorizeUrl: string): string {
+    return this.sim.approve(new URL(authorizeUrl).searchParams.get('token') ?? '');
+  }
+
+  async close(): Promise<void> {
+    await this.smClient.close();
+    await this.secretManager.close();
+    await this.sim.close();
+    await this.bot.close();
+    await stopEmulators(this.emulators);
+  }
+}
+
+export class BenchProject {
+  readonly firestore: Firestore;
+  readonly pubsub: PubSub;
+  private ctx?: AppContext;
+
+  constructor(
+    readonly id: string,
+    private readonly world: GcpWorld,
+  ) {
+    this.firestore = new Firestore({ projectId: id });
+    this.pubsub = new PubSub({ projectId: id });
+  }
+
+  private get context(): AppContext {
+    this.ctx ??= this.world.context(this);
+    return this.ctx;
+  }
+
+  /** A pending PIN flow owned by API-key callers, and its PIN: what exchangePin's first request needs. */
+  async pendingFlow(connectionId: string): Promise<{ flowId: string; pin: string }> {
+    const flow = await startPinFlow(this.context, { connectionId, session: 'api-key' });
+    return { flowId: flow.flowId, pin: this.world.pinFor(flow.authorizeUrl) };
+  }
+
+  async issueToken(connectionId: string): Promise<void> {
+    const { flowId, pin } = await this.pendingFlow(connectionId);
+    await exchangePin(this.context, { flowId, pin, session: 'api-key' });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.firestore.terminate(), this.pubsub.close()]);
+  }
+}
