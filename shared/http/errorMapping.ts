@@ -108,12 +108,25 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     const message = error.code === 'ERR_BAD_REQUEST' ? error.message : known.message;
     return build(error.code, known, message, safeDetails(error.details));
   }
+  // A Google client (Firestore, Secret Manager, Pub/Sub) that could not reach its service: the same
+  // outage a use case reports as ERR_STORE_UNAVAILABLE, whichever step it surfaced at.
+  if (isGrpcOutage(error)) {
+    const known = APP_ERROR_RESPONSES.ERR_STORE_UNAVAILABLE;
+    return build('ERR_STORE_UNAVAILABLE', known, known.message, {});
+  }
   if (error instanceof EtradeError && Object.hasOwn(ETRADE_ERROR_RESPONSES, error.code)) {
     const known = ETRADE_ERROR_RESPONSES[error.code];
     // Only the step's name: E*TRADE's status and problem are for the log, not for the page.
     return build(error.code, known, known.message, { operation: error.operation });
   }
   return build(INTERNAL_ERROR_CODE, INTERNAL, INTERNAL.message, {});
+}
+
+/** gRPC DEADLINE_EXCEEDED and UNAVAILABLE: the numeric `code` google-gax errors carry. */
+const GRPC_OUTAGE_CODES: ReadonlySet<unknown> = new Set([4, 14]);
+
+function isGrpcOutage(error: unknown): boolean {
+  return error instanceof Error && GRPC_OUTAGE_CODES.has((error as { code?: unknown }).code);
 }
 
 function build(code: string, known: ClientError, message: string, details: ErrorDetails): ErrorResponse {
