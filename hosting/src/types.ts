@@ -1,5 +1,6 @@
 // What the API sends the page (shared/status/statusReport.ts and the route files are the source).
 // Declared here, not imported: the page is built on its own and must not pull server code in.
+// test/page/apiTypes.check.ts fails the lint if the server's responses stop fitting these.
 
 export type TokenState = 'missing' | 'active' | 'idle' | 'expired' | 'revoked' | 'failing';
 export type KeepAliveOutcome = 'skipped' | 'touched' | 'renewed' | 'failed';
