@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Firestore, Timestamp } from '@google-cloud/firestore';
 
 import { FirestoreTokenLedger } from '../../shared/adapters/gcp/firestoreTokenLedger';
+import { MemoryTokenLedger } from '../support/memoryTokenLedger';
 import { FileTokenLedger } from '../../shared/adapters/local/fileTokenLedger';
 import { ManualClock } from '../../shared/ports/clock';
 import { tokenLedgerContract } from '../contracts/tokenLedger.contract';
@@ -29,6 +30,12 @@ tokenLedgerContract('FileTokenLedger', async () => {
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 });
+
+// The in-memory stand-in the calendar sweeps use must honour the same contract it stands in for.
+tokenLedgerContract('MemoryTokenLedger (test support)', async () => ({
+  ledger: new MemoryTokenLedger(),
+  cleanup: async () => undefined,
+}));
 
 const flow = (id: string, expiresAt: Date) => ({
   id,
