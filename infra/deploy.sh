@@ -15,6 +15,8 @@ rm -f .deploy/source.zip
 zip -qr .deploy/source.zip package.json package-lock.json dist/functions dist/shared
 
 terraform -chdir=infra init -input=false
+# The APIs first: on a fresh project the other resources cannot even be planned without them.
+terraform -chdir=infra apply -var "project_id=${project}" -target=google_project_service.required
 terraform -chdir=infra apply -var "project_id=${project}"
 
 firebase deploy --only hosting --project "${project}"

@@ -50,3 +50,9 @@ variable "keepalive_lead_minutes" {
   type        = number
   default     = 90
 }
+
+variable "alert_emails" {
+  description = "Addresses Cloud Monitoring emails when an alert of infra/monitoring.tf fires. Empty: incidents show in the console only."
+  type        = list(string)
+  default     = []
+}

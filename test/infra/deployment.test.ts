@@ -208,3 +208,84 @@ describe('firebase.json', () => {
     expect(readFileSync('hosting/build.mjs', 'utf8')).toContain('dist');
   });
 });
+
+describe('monitoring', () => {
+  /** Every `log.<severity>('event', …)` call in shared/, by severity: what Cloud Logging will see. */
+  const loggedEvents = (severity: 'error' | 'info'): Set<string> => {
+    const events = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (path.endsWith('.ts')) {
+          const calls = new RegExp(`\\.${severity}\\(\\s*'([\\w.]+)'`, 'g');
+          for (const [, event] of readFileSync(path, 'utf8').matchAll(calls)) events.add(event);
+        }
+      }
+    };
+    walk('shared');
+    return events;
+  };
+  const metricOf = (filter: unknown) => {
+    const match = /logging\.googleapis\.com\/user\/\$\{google_logging_metric\.(\w+)\.name\}/.exec(
+      String(filter),
+    );
+    expect(match).not.toBeNull();
+    return one('google_logging_metric', match![1]);
+  };
+  const services = () =>
+    [
+      ...String(one('google_project_service', 'required').for_each).matchAll(/"([\w.]+\.googleapis\.com)"/g),
+    ].map(([, service]) => service);
+
+  it('alerts on every ERROR line the code writes (the failures the system cannot announce itself)', () => {
+    expect([...(locals.error_events as string[])].sort()).toEqual([...loggedEvents('error')].sort());
+    const filter = String(one('google_logging_metric', 'errors').filter);
+    expect(filter).toContain('severity>=ERROR');
+    expect(filter).toContain('local.error_events');
+    const [condition] = one('google_monitoring_alert_policy', 'unrecorded_failures').conditions as Json[];
+    const threshold = (condition.condition_threshold as Json[])[0];
+    expect(metricOf(threshold.filter)).toBe(one('google_logging_metric', 'errors'));
+    expect(threshold).toMatchObject({ comparison: 'COMPARISON_GT', threshold_value: 0 });
+  });
+
+  it('alerts when keep-alive stops finishing runs, after more than two missed runs', () => {
+    const event = locals.keepalive_finished_event as string;
+    expect(loggedEvents('info')).toContain(event);
+    const [condition] = one('google_monitoring_alert_policy', 'keepalive_silent').conditions as Json[];
+    const absent = (condition.condition_absent as Json[])[0];
+    expect(metricOf(absent.filter)).toBe(one('google_logging_metric', 'keepalive_runs'));
+    const silence = Number(/^(\d+)s$/.exec(String(resolve(absent.duration)))?.[1]);
+    const cadence = Number(
+      /^\*\/(\d+) /.exec(String(one('google_cloud_scheduler_job', 'keepalive').schedule))?.[1],
+    );
+    expect(silence).toBeGreaterThan(2 * cadence * 60);
+  });
+
+  it('enables the API of every kind of resource it declares', () => {
+    const apiOf: Record<string, string[]> = {
+      google_cloudfunctions2_function: [
+        'cloudfunctions',
+        'run',
+        'cloudbuild',
+        'artifactregistry',
+        'eventarc',
+      ],
+      google_secret_manager: ['secretmanager'],
+      google_pubsub: ['pubsub'],
+      google_cloud_scheduler: ['cloudscheduler'],
+      google_firestore: ['firestore'],
+      google_firebase_hosting: ['firebase', 'firebasehosting'],
+      google_logging: ['logging'],
+      google_monitoring: ['monitoring'],
+      google_service_account: ['iam'],
+    };
+    const needed = new Set<string>();
+    for (const type of Object.keys(resources)) {
+      const prefix = Object.keys(apiOf).find((candidate) => type.startsWith(candidate));
+      for (const api of prefix ? apiOf[prefix] : []) needed.add(`${api}.googleapis.com`);
+    }
+    expect(needed.size).toBeGreaterThan(10);
+    expect(services()).toEqual(expect.arrayContaining([...needed]));
+  });
+});
