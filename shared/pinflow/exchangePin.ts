@@ -7,6 +7,7 @@ import type { TokenPair } from '../oauth1/signer';
 import { nextNewYorkMidnight } from '../time/newYork';
 import { findConnection } from './connections';
 import { renewalFailedNotice, renewalSucceededNotice } from './notices';
+import { recordOrRollBack } from './recordOrRollBack';
 
 /** A flow allows this many PIN tries; a sixth guess needs a new request token. */
 export const MAX_PIN_ATTEMPTS = 5;
@@ -45,7 +46,8 @@ type Ctx = Pick<
 /**
  * Step two of the human renewal: PIN → access token → proven with a signed call → stored (new vault
  * version) → recorded (new generation, in a transaction) → older versions disabled → announced.
- * A failure before the ledger commit leaves the previous token current and usable.
+ * A failure before the ledger commit leaves the previous token current and usable; one at the commit
+ * (or a newer token recorded meanwhile) also disables the new version again (recordOrRollBack).
  */
 export async function exchangePin(
   ctx: Ctx,
@@ -87,7 +89,7 @@ export async function exchangePin(
     });
     return stored;
   } catch (error) {
-    const code = isEtradeError(error) || isAppError(error) ? error.code : 'ERR_INTERNAL';
+    const code = errorCode(error);
     ctx.log.warn('pinflow.failed', { connection: connection.id, step: failedStep(error, step), code });
     // A wrong PIN is the user's to retry on the page; anything else is worth a notice.
     if (!isEtradeError(error, 'ERR_VERIFIER_REJECTED')) {
@@ -109,12 +111,13 @@ async function store(
   const issuedAt = ctx.clock.now();
   const expiresAt = nextNewYorkMidnight(issuedAt);
   const recorded = await atStep('ledger', () =>
-    ctx.ledger.recordIssued({ connectionId: connection.id, secretVersion, issuedAt, expiresAt }),
+    recordOrRollBack(ctx, { connectionId: connection.id, secretVersion, issuedAt, expiresAt }),
   );
   if (recorded.outcome === 'superseded') {
-    throw new AppError('ERR_SUPERSEDED', 'A newer token was stored meanwhile; it stays current', {
-      step: 'ledger',
-    });
+    throw new StepError(
+      'ledger',
+      new AppError('ERR_SUPERSEDED', 'A newer token was stored meanwhile; it stays current'),
+    );
   }
   const { generation } = recorded.record;
   const warnings: ExchangeStep[] = [];

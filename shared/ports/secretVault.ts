@@ -25,6 +25,11 @@ export interface SecretVault {
   /** Disables every enabled version older than `keepVersion`; returns how many it disabled. */
   disableOlderVersions(connectionId: string, keepVersion: string): Promise<number>;
   /**
+   * Disables `version` alone: the rollback of a put whose token was never recorded. A version that is
+   * already disabled or destroyed, or was never stored, is left as it is, so a repeat is harmless.
+   */
+  disableVersion(connectionId: string, version: string): Promise<void>;
+  /**
    * Destroys disabled versions except the newest `keepDisabled` (kept for a manual rollback); returns
    * how many it destroyed. Disabled versions are billed like enabled ones, one more each renewal.
    */

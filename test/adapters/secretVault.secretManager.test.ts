@@ -6,6 +6,7 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 
 import { crc32c } from '../../shared/adapters/gcp/crc32c';
 import { SecretManagerVault } from '../../shared/adapters/gcp/secretManagerVault';
+import { WRITE_RETRY } from '../../shared/adapters/gcp/unavailableRetry';
 import { accessSecretId } from '../../shared/ports/secretVault';
 import { crc32c as fakeCrc32c } from '../fakes/secretManager/crc32c';
 import {
@@ -32,11 +33,16 @@ afterAll(async () => {
   await fake.close();
 });
 
-/** A vault on a project of its own, and the resource name of connection `alpha`'s secret there. */
-function freshVault(): { vault: SecretManagerVault; project: string; secretName: string } {
+/**
+ * A vault on a project of its own, and the resource name of connection `alpha`'s secret there. Its
+ * write retries wait for nothing, recording each wait they drew (the random part fixed at one half).
+ */
+function freshVault(): { vault: SecretManagerVault; project: string; secretName: string; waits: number[] } {
   const project = `${TEST_PROJECT_ID}-sm-${++projects}`;
   const secretName = `projects/${project}/secrets/${accessSecretId('alpha')}`;
-  return { vault: new SecretManagerVault(client, project), project, secretName };
+  const waits: number[] = [];
+  const timing = { sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 };
+  return { vault: new SecretManagerVault(client, project, { timing }), project, secretName, waits };
 }
 
 const pair = (n: number) => ({ token: `token-${n}`, secret: `secret-${n}` });
@@ -82,12 +88,98 @@ describe('transport', () => {
   it('passes other failures of a put through, without creating anything', async () => {
     const { vault } = freshVault();
     const creates = fake.calls('CreateSecret');
+    const adds = fake.calls('AddSecretVersion');
     fake.failNext('AddSecretVersion', status.PERMISSION_DENIED);
 
     await expect(vault.putTokenPair('alpha', pair(1))).rejects.toMatchObject({
       code: status.PERMISSION_DENIED,
     });
     expect(fake.calls('CreateSecret')).toBe(creates);
+    expect(fake.calls('AddSecretVersion') - adds).toBe(1);
+  });
+});
+
+describe('retrying writes the client sends once', () => {
+  it('retries an UNAVAILABLE put after short jittered waits, and stores the pair once', async () => {
+    const { vault, secretName, waits } = freshVault();
+    await vault.putTokenPair('alpha', pair(1));
+    const adds = fake.calls('AddSecretVersion');
+    fake.failNext('AddSecretVersion', status.UNAVAILABLE, 2);
+
+    await expect(vault.putTokenPair('alpha', pair(2))).resolves.toBe('2');
+
+    expect(fake.calls('AddSecretVersion') - adds).toBe(3);
+    // Full jitter: a random part (here one half) of 100 ms, then of 200 ms.
+    expect(waits).toEqual([50, 100]);
+    expect(fake.versions(secretName).map((v) => v.version)).toEqual([1, 2]);
+  });
+
+  it(`gives up after ${WRITE_RETRY.retries} retries, having stored nothing`, async () => {
+    const { vault, secretName, waits } = freshVault();
+    await vault.putTokenPair('alpha', pair(1));
+    const adds = fake.calls('AddSecretVersion');
+    fake.failNext('AddSecretVersion', status.UNAVAILABLE, WRITE_RETRY.retries + 1);
+
+    await expect(vault.putTokenPair('alpha', pair(2))).rejects.toMatchObject({ code: status.UNAVAILABLE });
+
+    expect(fake.calls('AddSecretVersion') - adds).toBe(WRITE_RETRY.retries + 1);
+    expect(waits).toEqual([50, 100, 200]);
+    expect(fake.versions(secretName).map((v) => v.version)).toEqual([1]);
+    await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(1), version: '1' });
+  });
+
+  it('does not retry DEADLINE_EXCEEDED: the put may have landed, and the deadline is spent', async () => {
+    const { vault, waits } = freshVault();
+    await vault.putTokenPair('alpha', pair(1));
+    const adds = fake.calls('AddSecretVersion');
+    fake.failNext('AddSecretVersion', status.DEADLINE_EXCEEDED);
+
+    await expect(vault.putTokenPair('alpha', pair(2))).rejects.toMatchObject({
+      code: status.DEADLINE_EXCEEDED,
+    });
+    expect(fake.calls('AddSecretVersion') - adds).toBe(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('a failed attempt that landed leaves an older duplicate, which disableOlderVersions disables', async () => {
+    const { vault, secretName } = freshVault();
+    await vault.putTokenPair('alpha', pair(1));
+    fake.failNextAfterCommit('AddSecretVersion', status.UNAVAILABLE);
+
+    // Version 2 landed but its answer was lost; the retry stored the same pair as version 3.
+    await expect(vault.putTokenPair('alpha', pair(2))).resolves.toBe('3');
+    await expect(vault.readTokenPair('alpha', '2')).resolves.toEqual({ pair: pair(2), version: '2' });
+
+    await expect(vault.disableOlderVersions('alpha', '3')).resolves.toBe(2);
+    const enabled = fake.versions(secretName).filter((v) => v.state === 'ENABLED');
+    expect(enabled.map((v) => v.version)).toEqual([3]);
+  });
+
+  it('creates the secret through an UNAVAILABLE on CreateSecret', async () => {
+    const { vault } = freshVault();
+    fake.failNext('CreateSecret', status.UNAVAILABLE);
+
+    await expect(vault.putTokenPair('alpha', pair(1))).resolves.toBe('1');
+  });
+
+  it('retries an UNAVAILABLE disable', async () => {
+    const { vault } = freshVault();
+    await vault.putTokenPair('alpha', pair(1));
+    await vault.putTokenPair('alpha', pair(2));
+    fake.failNext('DisableSecretVersion', status.UNAVAILABLE);
+
+    await vault.disableVersion('alpha', '2');
+
+    await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(1), version: '1' });
+  });
+
+  it('passes a disable that keeps failing through', async () => {
+    const { vault } = freshVault();
+    await vault.putTokenPair('alpha', pair(1));
+    fake.failNext('DisableSecretVersion', status.UNAVAILABLE, WRITE_RETRY.retries + 1);
+
+    await expect(vault.disableVersion('alpha', '1')).rejects.toMatchObject({ code: status.UNAVAILABLE });
+    await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(1), version: '1' });
   });
 });
 

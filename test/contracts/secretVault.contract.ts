@@ -88,6 +88,55 @@ export function secretVaultContract(name: string, make: () => Promise<SecretVaul
       await expect(vault.destroyDisabledVersions('alpha', -1)).rejects.toThrow(RangeError);
     });
 
+    it('disables one version alone; the newest enabled one before it is read instead', async () => {
+      for (let i = 1; i <= 3; i++) await vault.putTokenPair('alpha', pair(i));
+
+      await vault.disableVersion('alpha', '3');
+
+      await expect(vault.readTokenPair('alpha', '3')).resolves.toBeUndefined();
+      await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(2), version: '2' });
+      await expect(vault.readTokenPair('alpha', '1')).resolves.toEqual({ pair: pair(1), version: '1' });
+      // The rolled-back version is gone for good: it cannot be kept, and the next put is newer still.
+      await expect(vault.disableOlderVersions('alpha', '3')).rejects.toMatchObject({
+        code: 'ERR_KEEP_VERSION_NOT_ENABLED',
+      });
+      await expect(vault.putTokenPair('alpha', pair(4))).resolves.toBe('4');
+      await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(4), version: '4' });
+    });
+
+    it('disables a version that is already disabled, destroyed or unknown as a harmless no-op', async () => {
+      await vault.putTokenPair('alpha', pair(1));
+      await vault.putTokenPair('alpha', pair(2));
+      await vault.disableVersion('alpha', '1');
+      await vault.destroyDisabledVersions('alpha', 0);
+      await vault.putTokenPair('alpha', pair(3));
+      await vault.disableVersion('alpha', '3');
+
+      await expect(vault.disableVersion('alpha', '3')).resolves.toBeUndefined(); // disabled
+      await expect(vault.disableVersion('alpha', '1')).resolves.toBeUndefined(); // destroyed
+      await expect(vault.disableVersion('alpha', '9')).resolves.toBeUndefined(); // never stored
+      await expect(vault.disableVersion('beta', '1')).resolves.toBeUndefined(); // no such connection
+
+      await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(2), version: '2' });
+      await expect(vault.readTokenPair('beta')).resolves.toBeUndefined();
+    });
+
+    it('never reuses the number of a newest version that was disabled, then destroyed', async () => {
+      await vault.putTokenPair('alpha', pair(1));
+      await vault.putTokenPair('alpha', pair(2));
+      await vault.disableVersion('alpha', '2');
+      await vault.disableVersion('alpha', '1');
+
+      await expect(vault.destroyDisabledVersions('alpha', 0)).resolves.toBe(2);
+
+      await expect(vault.readTokenPair('alpha')).resolves.toBeUndefined();
+      await expect(vault.putTokenPair('alpha', pair(3))).resolves.toBe('3');
+      await vault.disableVersion('alpha', '3');
+      await vault.destroyDisabledVersions('alpha', 0);
+      await expect(vault.putTokenPair('alpha', pair(4))).resolves.toBe('4');
+      await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(4), version: '4' });
+    });
+
     it('round-trips tokens and secrets exactly, whatever their characters', async () => {
       const awkward: TokenSecret = {
         token: 'a+b/c==%2B&x=1 ~!*\'()"\\',
@@ -165,7 +214,9 @@ export function secretVaultContract(name: string, make: () => Promise<SecretVaul
       for (const version of ['latest', '0', '01', '1.5', '-1', '']) {
         await expect(vault.readTokenPair('alpha', version)).rejects.toThrow(/version/);
         await expect(vault.disableOlderVersions('alpha', version)).rejects.toThrow(/keepVersion/);
+        await expect(vault.disableVersion('alpha', version)).rejects.toThrow(/version/);
       }
+      await expect(vault.disableVersion('Alpha', '1')).rejects.toThrow(/connectionId/);
       await expect(vault.readTokenPair('alpha')).resolves.toBeUndefined();
     });
   });

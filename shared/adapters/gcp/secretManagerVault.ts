@@ -14,6 +14,13 @@ import {
   type TokenSecret,
 } from '../../ports/secretVault';
 import { crc32c } from './crc32c';
+import {
+  REAL_TIMING,
+  retryUnavailable,
+  WRITE_RETRY,
+  type RetryTiming,
+  type UnavailableRetryPolicy,
+} from './unavailableRetry';
 
 type AccessResponse = protos.google.cloud.secretmanager.v1.IAccessSecretVersionResponse;
 
@@ -29,33 +36,71 @@ const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
 const FAILED_PRECONDITION = 9;
 
+export interface SecretManagerVaultOptions {
+  /** For writes the client sends once; see unavailableRetry.ts. Default WRITE_RETRY. */
+  readonly writeRetry?: UnavailableRetryPolicy;
+  /** Sleep and randomness of the retry backoff; tests pass their own. */
+  readonly timing?: RetryTiming;
+}
+
 /**
  * The SecretVault on Google Secret Manager: one secret per connection (`accessSecretId`), one version
  * per stored pair. Version numbers come from the service, so concurrent writers always get distinct,
  * increasing ones.
  */
 export class SecretManagerVault implements SecretVault {
+  private readonly writeRetry: UnavailableRetryPolicy;
+  private readonly timing: RetryTiming;
+
   constructor(
     private readonly client: SecretManagerServiceClient,
     private readonly projectId: string,
+    options: SecretManagerVaultOptions = {},
   ) {
     if (!/^[^/\s]+$/.test(projectId)) throw new TypeError('projectId must be a non-empty project id');
+    this.writeRetry = options.writeRetry ?? WRITE_RETRY;
+    this.timing = options.timing ?? REAL_TIMING;
   }
 
+  /**
+   * AddSecretVersion is not idempotent, so the client sends it once and one UNAVAILABLE would cost the
+   * trader a new PIN: we retry UNAVAILABLE here, a few times with short jittered waits. Why that is
+   * safe: an attempt that failed but did land left a version holding this very pair, numbered BELOW the
+   * one we return, so it can never pass for the newest. Only the returned version gets recorded, and
+   * the use case's step after the commit (disableOlderVersions) disables every older enabled version,
+   * the duplicate with them. (If the commit fails instead, the use case disables only the version it
+   * knows; a landed duplicate then stays enabled until the next renewal disables it.)
+   */
   async putTokenPair(connectionId: string, pair: TokenSecret): Promise<string> {
     const secret = this.secret(connectionId);
     assertTokenPair(pair);
     const data = Buffer.from(JSON.stringify({ token: pair.token, secret: pair.secret }), 'utf8');
     const request = { parent: secret.name, payload: { data, dataCrc32c: crc32c(data) } };
-    try {
-      const [version] = await this.client.addSecretVersion(request);
+    const add = async (): Promise<string> => {
+      const [version] = await this.write(() => this.client.addSecretVersion(request));
       return versionOf(version.name);
+    };
+    try {
+      return await add();
     } catch (err) {
       if (grpcCode(err) !== NOT_FOUND) throw err;
     }
     await this.createSecret(secret.id, connectionId);
-    const [version] = await this.client.addSecretVersion(request);
-    return versionOf(version.name);
+    return add();
+  }
+
+  async disableVersion(connectionId: string, version: string): Promise<void> {
+    const secret = this.secret(connectionId);
+    assertVersion(version, 'version');
+    try {
+      // Disabling is idempotent (the service accepts a version that is already disabled): retry freely.
+      await this.write(() =>
+        this.client.disableSecretVersion({ name: `${secret.name}/versions/${version}` }),
+      );
+    } catch (err) {
+      // Never stored, destroyed, or the secret deleted: unreadable either way.
+      if (!isGone(err)) throw err;
+    }
   }
 
   async readTokenPair(connectionId: string, version?: string): Promise<StoredTokenSecret | undefined> {
@@ -120,18 +165,25 @@ export class SecretManagerVault implements SecretVault {
 
   private async createSecret(secretId: string, connectionId: string): Promise<void> {
     try {
-      await this.client.createSecret({
-        parent: `projects/${this.projectId}`,
-        secretId,
-        secret: {
-          replication: { automatic: {} },
-          labels: { app: 'etrade-oauth', connection: connectionId },
-        },
-      });
+      // Retrying is safe: a create that landed answers ALREADY_EXISTS next time, which we accept.
+      await this.write(() =>
+        this.client.createSecret({
+          parent: `projects/${this.projectId}`,
+          secretId,
+          secret: {
+            replication: { automatic: {} },
+            labels: { app: 'etrade-oauth', connection: connectionId },
+          },
+        }),
+      );
     } catch (err) {
       // Another writer created it after our NOT_FOUND: that is all we wanted.
       if (grpcCode(err) !== ALREADY_EXISTS) throw err;
     }
+  }
+
+  private write<T>(call: () => Promise<T>): Promise<T> {
+    return retryUnavailable(call, this.writeRetry, this.timing);
   }
 
   private async access(name: string): Promise<AccessResponse> {

@@ -28,9 +28,14 @@ interface StoredVersion {
   readonly createTime: string;
 }
 
-/** One connection's file: every version ever stored, oldest first. */
+/** One connection's file: every version stored and not destroyed, oldest first. */
 interface VaultFile {
   readonly versions: readonly StoredVersion[];
+  /**
+   * The highest version ever given out, written when destroying removes entries: the newest one can
+   * be among them (a rolled-back put is disabled, then destroyed), and numbers are never reused.
+   */
+  readonly lastVersion?: string;
 }
 
 /**
@@ -52,8 +57,9 @@ export class FileSecretVault implements SecretVault {
     assertTokenPair(pair);
     return this.locks.run(path, async () => {
       await this.ensureDirectory();
-      const { versions } = await load(path);
-      const version = String(versions.reduce((max, v) => Math.max(max, Number(v.version)), 0) + 1);
+      const file = await load(path);
+      const { versions } = file;
+      const version = String(highestVersion(file) + 1);
       const added: StoredVersion = {
         version,
         state: 'ENABLED',
@@ -80,11 +86,26 @@ export class FileSecretVault implements SecretVault {
     return found && { pair: { token: found.pair.token, secret: found.pair.secret }, version: found.version };
   }
 
+  async disableVersion(connectionId: string, version: string): Promise<void> {
+    const path = this.pathOf(connectionId);
+    assertVersion(version, 'version');
+    await this.locks.run(path, async () => {
+      const file = await load(path);
+      const isTarget = (v: StoredVersion): boolean =>
+        v.state === 'ENABLED' && compareVersions(v.version, version) === 0;
+      if (file.versions.some(isTarget)) {
+        const versions = file.versions.map((v) => (isTarget(v) ? { ...v, state: 'DISABLED' as const } : v));
+        await save(path, { ...file, versions });
+      }
+    });
+  }
+
   async disableOlderVersions(connectionId: string, keepVersion: string): Promise<number> {
     const path = this.pathOf(connectionId);
     assertVersion(keepVersion, 'keepVersion');
     return this.locks.run(path, async () => {
-      const { versions } = await load(path);
+      const file = await load(path);
+      const { versions } = file;
       const isOlder = (v: StoredVersion): boolean =>
         v.state === 'ENABLED' && compareVersions(v.version, keepVersion) < 0;
       // Keeping a version that is not enabled would leave the connection with nothing readable.
@@ -96,7 +117,10 @@ export class FileSecretVault implements SecretVault {
       }
       const count = versions.filter(isOlder).length;
       if (count > 0) {
-        await save(path, { versions: versions.map((v) => (isOlder(v) ? { ...v, state: 'DISABLED' } : v)) });
+        await save(path, {
+          ...file,
+          versions: versions.map((v) => (isOlder(v) ? { ...v, state: 'DISABLED' } : v)),
+        });
       }
       return count;
     });
@@ -106,15 +130,18 @@ export class FileSecretVault implements SecretVault {
     const path = this.pathOf(connectionId);
     assertKeepCount(keepDisabled);
     return this.locks.run(path, async () => {
-      const { versions } = await load(path);
+      const file = await load(path);
+      const { versions } = file;
       const doomed = new Set(
         versions
           .filter((v) => v.state === 'DISABLED')
           .sort((a, b) => compareVersions(b.version, a.version))
           .slice(keepDisabled),
       );
-      // Numbering stays increasing: the newest version is always enabled, so it is never removed.
-      if (doomed.size > 0) await save(path, { versions: versions.filter((v) => !doomed.has(v)) });
+      if (doomed.size > 0) {
+        const kept = versions.filter((v) => !doomed.has(v));
+        await save(path, { versions: kept, lastVersion: String(highestVersion(file)) });
+      }
       return doomed.size;
     });
   }
@@ -149,11 +176,24 @@ async function load(path: string): Promise<VaultFile> {
     // JSON.parse quotes the text it choked on: drop its message.
     throw corrupt('is not JSON');
   }
-  const versions = (value as { versions?: unknown } | null)?.versions;
-  if (!Array.isArray(versions) || !versions.every(isStoredVersion)) {
-    throw corrupt('is not a vault file ({versions: [{version, state, pair, createTime}]})');
+  const { versions, lastVersion } = (value ?? {}) as { versions?: unknown; lastVersion?: unknown };
+  if (
+    !Array.isArray(versions) ||
+    !versions.every(isStoredVersion) ||
+    !(lastVersion === undefined || isVersionNumber(lastVersion))
+  ) {
+    throw corrupt('is not a vault file ({versions: [{version, state, pair, createTime}], lastVersion?})');
   }
-  return { versions };
+  return lastVersion === undefined ? { versions } : { versions, lastVersion };
+}
+
+/** 0 for a connection that never stored anything. */
+function highestVersion(file: VaultFile): number {
+  return file.versions.reduce((max, v) => Math.max(max, Number(v.version)), Number(file.lastVersion ?? 0));
+}
+
+function isVersionNumber(value: unknown): value is string {
+  return typeof value === 'string' && /^[1-9]\d*$/.test(value);
 }
 
 async function save(path: string, file: VaultFile): Promise<void> {
@@ -164,8 +204,7 @@ function isStoredVersion(value: unknown): value is StoredVersion {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    typeof v.version === 'string' &&
-    /^[1-9]\d*$/.test(v.version) &&
+    isVersionNumber(v.version) &&
     (VERSION_STATES as readonly unknown[]).includes(v.state) &&
     isTokenPair(v.pair) &&
     typeof v.createTime === 'string'
