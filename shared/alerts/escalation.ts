@@ -1,6 +1,7 @@
 import { morningEscalationNotice } from './morningNotice';
+import { claimOnce, tellOrRelease } from './onceADay';
 import {
-  claimOnce,
+  gateLogFields,
   type MorningAlertOptions,
   type MorningAlertReason,
   type MorningAlertResult,
@@ -15,7 +16,8 @@ export const ESCALATION_WINDOW_MINUTES = 20;
 /**
  * The second, louder reminder: the prod token is still not renewed shortly before the open. Nothing
  * on weekends and holidays, nothing once it is renewed, and one notice per New York date however
- * often Pub/Sub delivers the trigger (marker `morning-escalation:<nyDate>`).
+ * often Pub/Sub delivers the trigger (marker `morning-escalation:<nyDate>`). Like the reminder, one
+ * that reached no channel gives the marker back and fails the run, for a redelivery before the open.
  */
 export async function runMorningEscalation(
   ctx: MorningCtx,
@@ -25,7 +27,12 @@ export async function runMorningEscalation(
   const gate = morningGate(ctx.calendar, now, ESCALATION_WINDOW_MINUTES, options.force);
   const { nyDate } = gate;
   const result = (reason: MorningAlertReason): MorningAlertResult => {
-    ctx.log.info('morning_escalation.decided', { nyDate, reason, forced: options.force === true });
+    ctx.log.info('morning_escalation.decided', {
+      nyDate,
+      reason,
+      forced: options.force === true,
+      ...gateLogFields(gate),
+    });
     return { sent: reason === 'sent', reason, nyDate };
   };
   if (!gate.open) return result(gate.reason);
@@ -34,8 +41,10 @@ export async function runMorningEscalation(
   if (prod.renewedToday) return result('already-renewed');
 
   const link = options.loginLink ? await options.loginLink() : ctx.pageUrl;
-  if (!(await claimOnce(ctx, `morning-escalation:${nyDate}`, now))) return result('already-sent');
+  const claim = await claimOnce(ctx, `morning-escalation:${nyDate}`, now);
+  if (!claim) return result('already-sent');
 
-  await ctx.notifier.send(morningEscalationNotice({ ...prod, open: gate.open, now, link }));
+  const notice = morningEscalationNotice({ ...prod, open: gate.open, now, link });
+  await tellOrRelease(ctx, claim, notice);
   return result('sent');
 }

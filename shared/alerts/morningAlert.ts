@@ -1,7 +1,8 @@
 import { warnAgingConsumerKeys } from './consumerKeyAging';
 import { morningReminderNotice } from './morningNotice';
+import { claimOnce, tellOrRelease } from './onceADay';
 import {
-  claimOnce,
+  gateLogFields,
   type MorningAlertOptions,
   type MorningAlertReason,
   type MorningAlertResult,
@@ -25,6 +26,8 @@ export const MORNING_ALERT_WINDOW_MINUTES = 75;
 /**
  * The trading-morning reminder to renew the prod token before the open. Triggered by Pub/Sub, which
  * delivers at least once: the ledger marker for the New York date makes the notice go out once.
+ * A reminder that reached no channel gives the marker back and fails the run (ERR_NOTICE_UNDELIVERED)
+ * so that Pub/Sub redelivers; the redeliveries stop mattering at the open, where the window closes.
  * The same run warns, at most weekly, about consumer keys near their two-year lapse.
  */
 export async function runMorningAlert(
@@ -40,6 +43,7 @@ export async function runMorningAlert(
       reason,
       forced: options.force === true,
       consumerKeyWarnings: consumerKeyWarnings.length,
+      ...gateLogFields(gate),
     });
     return {
       sent: reason === 'sent',
@@ -65,10 +69,15 @@ async function remindOnce(
 
   // The link first: if making it fails, the marker is still free for Pub/Sub's retry.
   const link = options.loginLink ? await options.loginLink() : ctx.pageUrl;
-  if (!(await claimOnce(ctx, `morning-alert:${nyDate}`, now))) return 'already-sent';
+  const claim = await claimOnce(ctx, `morning-alert:${nyDate}`, now);
+  if (!claim) return 'already-sent';
 
-  await ctx.notifier.send(
-    morningReminderNotice({ ...prod, open, earlyClose: ctx.calendar.isEarlyClose(nyDate), link }),
-  );
+  const notice = morningReminderNotice({
+    ...prod,
+    open,
+    earlyClose: ctx.calendar.isEarlyClose(nyDate),
+    link,
+  });
+  await tellOrRelease(ctx, claim, notice);
   return 'sent';
 }

@@ -9,7 +9,9 @@ import { newYorkDate } from '../time/newYork';
 /**
  * What the morning reminder and its escalation share: which day it is in New York, whether the
  * market opens today and the run is inside its window, whether the prod token is already renewed,
- * and a once-per-day marker that makes Pub/Sub's at-least-once delivery send one notice.
+ * and (onceADay.ts) a once-per-day marker that makes Pub/Sub's at-least-once delivery send one
+ * notice, given back when the notice reached no channel so that a redelivery before the open tries
+ * again. The open is both stages' cut-off: past it, a redelivery is acknowledged as outside-window.
  */
 
 /** The connection the trading system trades with: its token is the one the morning depends on. */
@@ -17,8 +19,9 @@ export const PROD_CONNECTION_ID = 'prod';
 /** Outlives every redelivery of the day's message; the date in the key keeps days apart. */
 export const MORNING_MARKER_TTL_MS = 2 * 24 * 60 * 60_000;
 
+/** How a run ended. A notice that reached no channel is none of these: that run fails (onceADay.ts). */
 export const MORNING_ALERT_REASONS = [
-  'sent',
+  'sent', // at least one channel took the notice
   'not-trading-day',
   'outside-window', // too early or past the open (a late redelivery): a stale alert helps no one
   'already-renewed', // the prod token was issued today and is still live
@@ -49,7 +52,13 @@ export type MorningCtx = Pick<
 
 export type MorningGate =
   | { readonly open: Date; readonly nyDate: string }
-  | { readonly open?: undefined; readonly nyDate: string; readonly reason: MorningAlertReason };
+  | {
+      readonly open?: undefined;
+      readonly nyDate: string;
+      readonly reason: MorningAlertReason;
+      /** Set when the run came at or after the open: the moment passed (a late redelivery is acked). */
+      readonly cutoff?: Date;
+    };
 
 /** Open today (New York date) and `now` in [open − windowMinutes, open), unless forced. */
 export function morningGate(
@@ -62,9 +71,8 @@ export function morningGate(
   const open = calendar.openOn(nyDate);
   if (!open) return { nyDate, reason: 'not-trading-day' };
   const windowStart = open.getTime() - windowMinutes * 60_000;
-  if (!force && (now.getTime() < windowStart || now.getTime() >= open.getTime())) {
-    return { nyDate, reason: 'outside-window' };
-  }
+  if (!force && now.getTime() >= open.getTime()) return { nyDate, reason: 'outside-window', cutoff: open };
+  if (!force && now.getTime() < windowStart) return { nyDate, reason: 'outside-window' };
   return { open, nyDate };
 }
 
@@ -87,9 +95,9 @@ export async function prodToken(ctx: MorningCtx, now: Date, nyDate: string): Pro
   return { connection, record, timeline, renewedToday };
 }
 
-/** True for the first delivery that asks; every later one (same key) gets false. */
-export function claimOnce(ctx: Pick<MorningCtx, 'ledger'>, key: string, now: Date): Promise<boolean> {
-  return ctx.ledger.claimMarker(key, now, new Date(now.getTime() + MORNING_MARKER_TTL_MS));
+/** For the decision's log line: why a closed gate is closed, when it is because the moment passed. */
+export function gateLogFields(gate: MorningGate): Record<string, string | boolean> {
+  return gate.open === undefined && gate.cutoff ? { late: true, cutoff: gate.cutoff.toISOString() } : {};
 }
 
 function prodConnection(connections: readonly Connection[]): Connection {

@@ -18,6 +18,7 @@ export const APP_ERROR_CODES = [
   'ERR_CONSUMER_MISSING', // the connection's consumer key/secret is not configured
   'ERR_STORE_UNAVAILABLE', // Firestore / Secret Manager / Pub/Sub failed
   'ERR_SUPERSEDED', // a newer token was stored meanwhile; this one was not recorded
+  'ERR_NOTICE_UNDELIVERED', // a notice that must not be lost reached no channel; nothing was marked sent
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 

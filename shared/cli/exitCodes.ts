@@ -57,6 +57,7 @@ const EXIT_BY_CODE: Readonly<Record<KnownCode, ExitCode>> = {
 
   ERR_UNREACHABLE: unavailable,
   ERR_STORE_UNAVAILABLE: unavailable,
+  ERR_NOTICE_UNDELIVERED: unavailable,
   ERR_TRANSIENT: unavailable,
   ERR_RATE_LIMITED: unavailable,
   ERR_CLOCK_SKEW: unavailable,

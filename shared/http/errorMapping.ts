@@ -46,6 +46,12 @@ export const APP_ERROR_RESPONSES: Readonly<Record<AppErrorCode, ClientError>> = 
     retryAfterSeconds: 10,
   },
   ERR_SUPERSEDED: { status: 409, message: 'A newer token was saved meanwhile; this one was not kept.' },
+  // 503: the chat services are the dependency that failed, and trying again later is the remedy.
+  ERR_NOTICE_UNDELIVERED: {
+    status: 503,
+    message: 'The reminder could not reach any chat right now. Try again shortly.',
+    retryAfterSeconds: 30,
+  },
 };
 
 /**

@@ -55,15 +55,17 @@ export function applyIssued(current: TokenRecord, command: IssueCommand): IssueR
 
 /**
  * `applied` says the generation was current, not that anything moved: an `at` older than the recorded
- * lastUsedAt (a late report) is accepted and ignored, because the caller's view was right.
+ * lastUsedAt (a late report) is accepted and ignored, because the caller's view was right. A use
+ * after the last failed keep-alive ends the failure streak (resetStreakOnLaterUse).
  */
 export function applyUsed(current: TokenRecord, generation: number, at: Date): GenerationWrite<never> {
   assertInstant(at, 'at');
   if (!isCurrent(current, generation)) return { applied: false, record: current };
-  if (current.lastUsedAt && current.lastUsedAt.getTime() >= at.getTime()) {
-    return { applied: true, record: current };
-  }
-  return { applied: true, record: { ...current, lastUsedAt: at } };
+  const moved =
+    current.lastUsedAt && current.lastUsedAt.getTime() >= at.getTime()
+      ? current
+      : { ...current, lastUsedAt: at };
+  return { applied: true, record: resetStreakOnLaterUse(moved) };
 }
 
 /** `previous` lets the caller tell "recovered" (streak was > 0, now 0) from "still fine". */
@@ -82,17 +84,20 @@ export function applyKeepAlive(
 
   const { at, outcome } = result;
   const previous = current.keepAlive;
-  const ran = { ...previous, lastRunAt: at, lastOutcome: outcome };
+  // A use since the last failed run ended that streak before this run (records written before the
+  // rule existed, or a use recorded late); the streak this run starts from.
+  const { failureStreak } = resetStreakOnLaterUse(current).keepAlive;
+  const ran = { ...previous, lastRunAt: at, lastOutcome: outcome, failureStreak };
   let record: TokenRecord;
   switch (outcome) {
     case 'skipped':
-      // Nothing was called: the streak neither grows nor resets.
+      // Nothing was called: the run itself neither grows nor resets the streak.
       record = { ...current, keepAlive: ran };
       break;
     case 'failed':
       record = {
         ...current,
-        keepAlive: { ...ran, failureStreak: previous.failureStreak + 1, lastErrorCode: result.errorCode },
+        keepAlive: { ...ran, failureStreak: failureStreak + 1, lastErrorCode: result.errorCode },
       };
       break;
     case 'touched':
@@ -106,7 +111,28 @@ export function applyKeepAlive(
       };
       break;
   }
-  return { applied: true, record, previous };
+  // A use dated after this very failure (another instance's clock ahead) outweighs it as well.
+  return { applied: true, record: resetStreakOnLaterUse(record), previous };
+}
+
+/**
+ * The one rule for "the token works" short of a keep-alive success: a use later than the last failed
+ * keep-alive run. The failure streak counts runs that failed since the token last proved itself, and
+ * a busy trading system proves it all day while every run skips the token, so without this rule a
+ * streak from one bad hour outlived the token's recovery: status stuck on `failing`, and the warning
+ * at exactly the threshold never armed again for the next real outage.
+ *
+ * While the streak is positive, `keepAlive.lastRunAt` is that failed run, or a later run that
+ * skipped (one with no use since the failure to clear it): comparing with it never clears a streak
+ * on a use from before the failure. Returns `record` itself when nothing changes.
+ */
+function resetStreakOnLaterUse(record: TokenRecord): TokenRecord {
+  const { failureStreak, lastRunAt } = record.keepAlive;
+  const { lastUsedAt } = record;
+  if (failureStreak === 0 || !lastRunAt || !lastUsedAt || lastUsedAt.getTime() <= lastRunAt.getTime()) {
+    return record;
+  }
+  return { ...record, keepAlive: { ...record.keepAlive, failureStreak: 0 } };
 }
 
 /** Applied once per generation, so exactly one caller sends the "token died" alert. */
@@ -158,6 +184,22 @@ export function claimAttempt(
 export function markerIsLive(marker: { readonly expiresAt: Date } | undefined, at: Date): boolean {
   assertInstant(at, 'at');
   return marker !== undefined && marker.expiresAt.getTime() > at.getTime();
+}
+
+/**
+ * Only the claim that made a marker may give it back: the marker must still carry that claim's
+ * holder. A marker claimed without a holder (login links, rate limits) is never released.
+ */
+export function markerHeldBy(marker: { readonly holder?: string } | undefined, holder: string): boolean {
+  assertMarkerHolder(holder);
+  return marker?.holder !== undefined && marker.holder === holder;
+}
+
+/** A holder is an opaque id of one claim (a random UUID): non-empty, short, stored as it is. */
+export function assertMarkerHolder(holder: unknown): asserts holder is string {
+  if (typeof holder !== 'string' || holder.length === 0 || holder.length > 128) {
+    throw new TypeError('holder must be a non-empty string of at most 128 characters');
+  }
 }
 
 /** Generation 0 has no token, so nothing can be said about it. */

@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import type { Notice, Notifier } from '../ports/notifier';
+import type { Notice, NoticeDelivery, Notifier } from '../ports/notifier';
 import { ChannelError, isChannelError } from './errors';
 
 export interface Channel {
@@ -15,6 +15,8 @@ export interface ChannelCounts {
 }
 
 export interface FanOutNotifier extends Notifier {
+  /** Never rejects; how many channels the notice reached (0 of 0 with no channels). */
+  send(notice: Notice): Promise<NoticeDelivery>;
   /** Per channel, since this instance started: deliveries and failures, for status and tests. */
   counts(): Readonly<Record<string, ChannelCounts>>;
 }
@@ -33,7 +35,8 @@ const DEFAULT_SETTLE_TIMEOUT_MS = 20_000;
  * Sends each notice to every channel at once. One failing or slow channel never stops the others;
  * each failure is logged as `notify.channel_failed` with the channel and a code only (never the
  * text, a link or a credential) and counted. `send` resolves once every channel has had its try,
- * and never rejects: an alert that reached one channel has done its job.
+ * and never rejects: an alert that reached one channel has done its job. It resolves with the
+ * counts, so a caller that must not lose its notice (the morning reminder) can tell "nobody".
  */
 export function fanOutNotifier(
   channels: readonly Channel[],
@@ -68,12 +71,9 @@ export function fanOutNotifier(
     async send(notice) {
       const results = await Promise.all(channels.map((channel) => deliver(channel, notice)));
       const delivered = results.filter(Boolean).length;
-      log.info('notify.sent', {
-        kind: notice.kind,
-        connection: notice.connectionId,
-        delivered,
-        failed: results.length - delivered,
-      });
+      const failed = results.length - delivered;
+      log.info('notify.sent', { kind: notice.kind, connection: notice.connectionId, delivered, failed });
+      return { delivered, failed };
     },
     counts: () => Object.fromEntries(counts),
   };
@@ -86,7 +86,7 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' && /^ERR_[A-Z0-9_]{1,40}$/.test(code) ? code : 'ERR_CHANNEL_INTERNAL';
 }
 
-function settleWithin(sending: Promise<void>, ms: number, channel: string): Promise<void> {
+function settleWithin<T>(sending: Promise<T>, ms: number, channel: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ChannelError('ERR_CHANNEL_TIMEOUT', channel)), ms);

@@ -26,7 +26,22 @@ export interface Notice {
   readonly link?: { readonly text: string; readonly url: string };
 }
 
+/** How many channels one notice reached. */
+export interface NoticeDelivery {
+  readonly delivered: number;
+  readonly failed: number;
+}
+
 export interface Notifier {
-  /** Resolves once every channel has had its try; a failing channel is reported, not thrown. */
-  send(notice: Notice): Promise<void>;
+  /**
+   * A single channel resolves once it delivered and throws when it did not. Several channels at once
+   * (the fan-out) resolve once every channel has had its try, never throw, and report the counts: a
+   * caller that must know whether anyone was told reads them with `deliveryOf`.
+   */
+  send(notice: Notice): Promise<NoticeDelivery | void>;
+}
+
+/** What a resolved `send` says: the fan-out's counts, or one channel that delivered. */
+export function deliveryOf(outcome: NoticeDelivery | void): NoticeDelivery {
+  return outcome ?? { delivered: 1, failed: 0 };
 }

@@ -21,7 +21,10 @@ export interface KeepAliveHealth {
   /** EtradeError code (or other stable code) of the last failure. */
   readonly lastErrorCode?: string;
   readonly lastSuccessAt?: Date;
-  /** Consecutive failed runs for the current generation; 0 after any success. */
+  /**
+   * Consecutive failed runs for the current generation; 0 after any success, and after a use later
+   * than the last failed run (the trading system's calls prove the token works; ledger/transitions.ts).
+   */
   readonly failureStreak: number;
 }
 
@@ -134,6 +137,15 @@ export interface TokenLedger {
   /**
    * Creates the marker if absent (transaction): true for the first caller only. Used for once-per-day
    * alerts and single-use login links under at-least-once delivery. `expiresAt` is the store's TTL.
+   * `holder` (a fresh random id per claim) is stored with it so that this claim, and only this
+   * claim, can be given back with `releaseMarker`; a marker claimed without one is never released.
    */
-  claimMarker(key: string, at: Date, expiresAt: Date): Promise<boolean>;
+  claimMarker(key: string, at: Date, expiresAt: Date, holder?: string): Promise<boolean>;
+  /**
+   * Gives a claim back (compare-and-delete, in a transaction): removes the marker only while it is
+   * still the one `holder` claimed, so that the next caller can claim it. False, and nothing
+   * changed, when the marker is gone, already released, or held by another claim (a later one that
+   * took it over after expiry, or one made without a holder).
+   */
+  releaseMarker(key: string, holder: string): Promise<boolean>;
 }

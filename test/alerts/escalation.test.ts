@@ -3,10 +3,12 @@ import { runMorningAlert } from '../../shared/alerts/morningAlert';
 import { nyseCalendar } from '../../shared/calendar';
 import { loadConfig } from '../../shared/config';
 import { jsonLogger } from '../../shared/log';
+import { fanOutNotifier } from '../../shared/notify/fanOut';
 import { ManualClock } from '../../shared/ports/clock';
 import { nextNewYorkMidnight } from '../../shared/time/newYork';
 import { MemoryTokenLedger } from '../support/memoryTokenLedger';
 import { RecordingNotifier } from '../support/recordingNotifier';
+import { SwitchableChannel } from '../support/switchableChannel';
 import { forEachTimeZone } from '../support/timeZones';
 
 const PAGE_URL = 'https://etrade-oauth.example.web.app/';
@@ -151,6 +153,65 @@ forEachTimeZone(() => {
       });
       expect(notifier.notices[0].link).toEqual({ text: 'Renew now', url: link });
       expect(logLines.join('\n')).not.toContain('t=once');
+    });
+    it('reaching no channel gives the marker back and fails; the redelivery before the open sends one', async () => {
+      const telegram = new SwitchableChannel();
+      const log = jsonLogger((line) => void logLines.push(line));
+      const telegramOnly = {
+        ...ctx(),
+        notifier: fanOutNotifier([{ name: 'telegram', notifier: telegram }], log),
+      };
+      clock.set('2026-03-10T13:15:00Z'); // 09:15 EDT
+      telegram.down = true;
+      await expect(runMorningEscalation(telegramOnly)).rejects.toMatchObject({
+        code: 'ERR_NOTICE_UNDELIVERED',
+      });
+      expect(ledger.markers.has('morning-escalation:2026-03-10')).toBe(false);
+      const events = (message: string) =>
+        logLines
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .filter((e) => e.message === message);
+      expect(events('morning_notice.undelivered')).toEqual([
+        expect.objectContaining({
+          marker: 'morning-escalation:2026-03-10',
+          kind: 'morning.escalation',
+          delivered: 0,
+          failed: 1,
+          released: true,
+        }),
+      ]);
+
+      telegram.down = false;
+      clock.set('2026-03-10T13:16:00Z');
+      expect(await runMorningEscalation(telegramOnly)).toMatchObject({ sent: true, reason: 'sent' });
+      expect(await runMorningEscalation(telegramOnly)).toMatchObject({ reason: 'already-sent' });
+      expect(telegram.received.ofKind('morning.escalation')).toHaveLength(1);
+    });
+
+    it('a redelivery at the open, after a failed 09:15 run, is acknowledged without sending', async () => {
+      const telegram = new SwitchableChannel();
+      const log = jsonLogger((line) => void logLines.push(line));
+      const telegramOnly = {
+        ...ctx(),
+        notifier: fanOutNotifier([{ name: 'telegram', notifier: telegram }], log),
+      };
+      clock.set('2026-03-10T13:15:00Z');
+      telegram.down = true;
+      await expect(runMorningEscalation(telegramOnly)).rejects.toMatchObject({
+        code: 'ERR_NOTICE_UNDELIVERED',
+      });
+      telegram.down = false;
+      clock.set('2026-03-10T13:30:00Z');
+      expect(await runMorningEscalation(telegramOnly)).toMatchObject({
+        sent: false,
+        reason: 'outside-window',
+      });
+      expect(JSON.parse(logLines.at(-1)!)).toMatchObject({
+        message: 'morning_escalation.decided',
+        late: true,
+        cutoff: '2026-03-10T13:30:00.000Z',
+      });
+      expect(telegram.received.notices).toEqual([]);
     });
   });
 });

@@ -7,9 +7,12 @@ import { runMorningAlert } from '../../shared/alerts/morningAlert';
 import { nyseCalendar } from '../../shared/calendar';
 import { loadConfig } from '../../shared/config';
 import { jsonLogger } from '../../shared/log';
+import { fanOutNotifier } from '../../shared/notify/fanOut';
 import { ManualClock } from '../../shared/ports/clock';
+import type { Notifier } from '../../shared/ports/notifier';
 import { nextNewYorkMidnight } from '../../shared/time/newYork';
 import { RecordingNotifier } from '../support/recordingNotifier';
+import { SwitchableChannel } from '../support/switchableChannel';
 import { forEachTimeZone } from '../support/timeZones';
 
 const PAGE_URL = 'https://etrade-oauth.example.web.app/';
@@ -31,17 +34,22 @@ forEachTimeZone(() => {
     });
     afterEach(() => rm(dir, { recursive: true, force: true }));
 
-    function ctx() {
+    function ctx(through: Notifier = notifier) {
       return {
         config: loadConfig({}),
         clock,
         calendar: nyseCalendar(),
         ledger,
-        notifier,
+        notifier: through,
         log: jsonLogger((line) => void logLines.push(line)),
         pageUrl: PAGE_URL,
       };
     }
+
+    const events = (message: string) =>
+      logLines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((entry) => entry.message === message);
 
     /** Records a prod token issued at `issuedAt` (its pair would be in the vault; not needed here). */
     async function issueProd(issuedAt: string, secretVersion = '1') {
@@ -193,6 +201,116 @@ forEachTimeZone(() => {
       expect(await runMorningAlert(ctx(), { loginLink: async () => link })).toMatchObject({ reason: 'sent' });
       expect(notifier.notices[0].link).toEqual({ text: 'Renew now', url: link });
       expect(logLines.join('\n')).not.toContain('signed-once');
+    });
+    describe('when the reminder reaches no channel', () => {
+      let telegram: SwitchableChannel;
+      /** A Telegram-only deployment: the real fan-out over one chat channel. */
+      const telegramOnly = () =>
+        fanOutNotifier(
+          [{ name: 'telegram', notifier: telegram }],
+          jsonLogger((line) => void logLines.push(line)),
+        );
+      beforeEach(() => {
+        telegram = new SwitchableChannel();
+      });
+
+      it('gives the day back and fails the run; the next delivery sends exactly one', async () => {
+        clock.set('2026-03-10T12:30:00Z'); // Tuesday 08:30 EDT
+        telegram.down = true;
+        await expect(runMorningAlert(ctx(telegramOnly()))).rejects.toMatchObject({
+          name: 'AppError',
+          code: 'ERR_NOTICE_UNDELIVERED',
+        });
+        expect(events('morning_notice.undelivered')).toEqual([
+          expect.objectContaining({
+            severity: 'ERROR',
+            marker: 'morning-alert:2026-03-10',
+            kind: 'morning.reminder',
+            delivered: 0,
+            failed: 1,
+            released: true,
+          }),
+        ]);
+        expect(events('morning_alert.decided')).toEqual([]);
+
+        telegram.down = false;
+        clock.set('2026-03-10T12:30:40Z'); // Pub/Sub's redelivery
+        expect(await runMorningAlert(ctx(telegramOnly()))).toEqual({
+          sent: true,
+          reason: 'sent',
+          nyDate: '2026-03-10',
+        });
+        expect(await runMorningAlert(ctx(telegramOnly()))).toMatchObject({ reason: 'already-sent' });
+        expect(telegram.received.ofKind('morning.reminder')).toHaveLength(1);
+      });
+
+      it('a redelivery at or after the open is acknowledged without sending, and says why', async () => {
+        clock.set('2026-03-10T13:29:00Z'); // 09:29 EDT: still in the window, Telegram down
+        telegram.down = true;
+        await expect(runMorningAlert(ctx(telegramOnly()))).rejects.toMatchObject({
+          code: 'ERR_NOTICE_UNDELIVERED',
+        });
+
+        telegram.down = false;
+        clock.set('2026-03-10T13:30:00Z'); // 09:30 EDT: the open, the reminder's moment has passed
+        expect(await runMorningAlert(ctx(telegramOnly()))).toEqual({
+          sent: false,
+          reason: 'outside-window',
+          nyDate: '2026-03-10',
+        });
+        expect(events('morning_alert.decided').at(-1)).toMatchObject({
+          reason: 'outside-window',
+          late: true,
+          cutoff: '2026-03-10T13:30:00.000Z',
+        });
+        expect(telegram.received.notices).toEqual([]);
+      });
+
+      it('one channel of two is enough: told once, not retried', async () => {
+        clock.set('2026-03-10T12:30:00Z');
+        telegram.down = true;
+        const both = fanOutNotifier(
+          [
+            { name: 'telegram', notifier: telegram },
+            { name: 'slack', notifier },
+          ],
+          jsonLogger((line) => void logLines.push(line)),
+        );
+        expect(await runMorningAlert(ctx(both))).toMatchObject({ sent: true, reason: 'sent' });
+        telegram.down = false;
+        expect(await runMorningAlert(ctx(both))).toMatchObject({ reason: 'already-sent' });
+        expect(notifier.notices.map((n) => n.kind)).toEqual(['morning.reminder']);
+        expect(telegram.received.notices).toEqual([]);
+        expect(events('morning_notice.undelivered')).toEqual([]);
+      });
+
+      it('a lone channel that throws told nobody either: released, and its error goes on', async () => {
+        clock.set('2026-03-10T12:30:00Z');
+        telegram.down = true;
+        await expect(runMorningAlert(ctx(telegram))).rejects.toMatchObject({
+          name: 'ChannelError',
+          code: 'ERR_CHANNEL_UNAVAILABLE',
+        });
+        expect(events('morning_notice.undelivered')).toEqual([
+          expect.objectContaining({ delivered: 0, failed: 1, released: true }),
+        ]);
+        telegram.down = false;
+        expect(await runMorningAlert(ctx(telegram))).toMatchObject({ reason: 'sent' });
+        expect(telegram.received.notices).toHaveLength(1);
+      });
+
+      it('concurrent deliveries never send twice: not while down, exactly once when back', async () => {
+        clock.set('2026-03-10T12:30:00Z');
+        telegram.down = true;
+        const whileDown = await Promise.allSettled([1, 2, 3].map(() => runMorningAlert(ctx(telegramOnly()))));
+        expect(whileDown.filter((r) => r.status === 'fulfilled' && r.value.sent)).toEqual([]);
+        expect(whileDown.filter((r) => r.status === 'rejected').length).toBeGreaterThanOrEqual(1);
+
+        telegram.down = false;
+        const back = await Promise.all([1, 2, 3].map(() => runMorningAlert(ctx(telegramOnly()))));
+        expect(back.map((r) => r.reason).sort()).toEqual(['already-sent', 'already-sent', 'sent']);
+        expect(telegram.received.notices).toHaveLength(1);
+      });
     });
   });
 });

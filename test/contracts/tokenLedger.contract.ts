@@ -239,6 +239,73 @@ export function tokenLedgerContract(name: string, make: () => Promise<LedgerUnde
         expect(await ledger.claimMarker('daily', new Date(expiresAt.getTime() - 1), future())).toBe(false);
         expect(await ledger.claimMarker('daily', expiresAt, future())).toBe(true);
       });
+
+      it('is given back by the claim that holds it, once; then the next caller claims it', async () => {
+        const key = `morning-alert:2026-03-02.${randomUUID()}`;
+        expect(await ledger.claimMarker(key, T0, future(), 'run-a')).toBe(true);
+        expect(await ledger.claimMarker(key, T0, future(), 'run-b')).toBe(false);
+
+        expect(await ledger.releaseMarker(key, 'run-a')).toBe(true);
+        expect(await ledger.releaseMarker(key, 'run-a')).toBe(false); // already released
+
+        expect(await ledger.claimMarker(key, T0, future(), 'run-b')).toBe(true);
+        expect(await ledger.releaseMarker(key, 'run-a')).toBe(false); // run-b's now: untouched
+        expect(await ledger.claimMarker(key, T0, future(), 'run-c')).toBe(false);
+      });
+
+      it('is never released by another holder, without a holder, or when it was never claimed', async () => {
+        const key = `alert.${randomUUID()}`;
+        expect(await ledger.releaseMarker(key, 'run-a')).toBe(false);
+        expect(await ledger.claimMarker(key, T0, future(), 'run-a')).toBe(true);
+        expect(await ledger.releaseMarker(key, 'run-b')).toBe(false);
+        expect(await ledger.claimMarker(key, T0, future(), 'run-b')).toBe(false);
+
+        // A marker claimed without a holder (a login link's nonce) can never be given back.
+        const link = `login-link:${randomUUID()}`;
+        expect(await ledger.claimMarker(link, T0, future())).toBe(true);
+        expect(await ledger.releaseMarker(link, 'run-a')).toBe(false);
+        expect(await ledger.claimMarker(link, T0, future())).toBe(false);
+      });
+
+      it('leaves a claim that took over after expiry to its new holder', async () => {
+        const key = `daily.${randomUUID()}`;
+        const expiresAt = future();
+        const nextDay = new Date(expiresAt.getTime() + 86_400_000);
+        expect(await ledger.claimMarker(key, T0, expiresAt, 'yesterday')).toBe(true);
+        expect(await ledger.claimMarker(key, expiresAt, nextDay, 'today')).toBe(true);
+
+        expect(await ledger.releaseMarker(key, 'yesterday')).toBe(false);
+        expect(await ledger.claimMarker(key, expiresAt, nextDay, 'later')).toBe(false);
+        expect(await ledger.releaseMarker(key, 'today')).toBe(true);
+      });
+
+      it('a claim without a holder replaces an expired one that had a holder', async () => {
+        const key = `daily.${randomUUID()}`;
+        const expiresAt = future();
+        const nextDay = new Date(expiresAt.getTime() + 86_400_000);
+        expect(await ledger.claimMarker(key, T0, expiresAt, 'old')).toBe(true);
+        expect(await ledger.claimMarker(key, expiresAt, nextDay)).toBe(true);
+        expect(await ledger.releaseMarker(key, 'old')).toBe(false);
+        expect(await ledger.claimMarker(key, expiresAt, nextDay)).toBe(false);
+      });
+
+      it('concurrent releases of one claim: exactly one gives it back', async () => {
+        const key = `race.${randomUUID()}`;
+        expect(await ledger.claimMarker(key, T0, future(), 'run-a')).toBe(true);
+        const released = await Promise.all([1, 2, 3].map(() => ledger.releaseMarker(key, 'run-a')));
+        expect(released.filter(Boolean)).toHaveLength(1);
+        const claims = await Promise.all(
+          ['b', 'c', 'd'].map((run) => ledger.claimMarker(key, T0, future(), run)),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('refuses an empty holder, naming it, and changes nothing', async () => {
+        const key = `bad.${randomUUID()}`;
+        await expect(ledger.claimMarker(key, T0, future(), '')).rejects.toThrow('holder');
+        await expect(ledger.releaseMarker(key, '')).rejects.toThrow('holder');
+        expect(await ledger.claimMarker(key, T0, future(), 'run-a')).toBe(true);
+      });
     });
   });
 }

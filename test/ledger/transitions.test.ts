@@ -22,6 +22,19 @@ function issued(...versions: string[]): TokenRecord {
   return versions.reduce((record, v, i) => applyIssued(record, issue(v, i)).record, emptyRecord('main'));
 }
 
+/** `count` failed keep-alives at minutes 1, 2, …, with codes E1, E2, …. */
+function failedRuns(record: TokenRecord, generation: number, count: number): TokenRecord {
+  let current = record;
+  for (let i = 1; i <= count; i++) {
+    current = applyKeepAlive(current, generation, {
+      at: at(i),
+      outcome: 'failed',
+      errorCode: `E${i}`,
+    }).record;
+  }
+  return current;
+}
+
 describe('emptyRecord', () => {
   it('is generation 0 with a zero streak and no history', () => {
     expect(emptyRecord('main')).toEqual({
@@ -140,12 +153,12 @@ describe('applyKeepAlive', () => {
 
   it('resets the streak on touched and moves lastUsedAt forward only', () => {
     const failing = applyKeepAlive(issued('1'), 1, { at: at(1), outcome: 'failed', errorCode: 'X' }).record;
-    const used = applyUsed(failing, 1, at(50)).record;
 
-    const touched = applyKeepAlive(used, 1, { at: at(40), outcome: 'touched' });
+    const touched = applyKeepAlive(failing, 1, { at: at(40), outcome: 'touched' });
+    const usedAhead = applyUsed(touched.record, 1, at(50)).record;
+    const lateTouch = applyKeepAlive(usedAhead, 1, { at: at(45), outcome: 'touched' });
 
     expect(touched.previous?.failureStreak).toBe(1);
-    expect(touched.record.lastUsedAt).toEqual(at(50));
     expect(touched.record.lastRenewedAt).toBeUndefined();
     expect(touched.record.keepAlive).toEqual({
       lastRunAt: at(40),
@@ -154,6 +167,7 @@ describe('applyKeepAlive', () => {
       lastSuccessAt: at(40),
       failureStreak: 0,
     });
+    expect(lateTouch.record.lastUsedAt).toEqual(at(50));
   });
 
   it('records the renewal on renewed', () => {
@@ -169,6 +183,18 @@ describe('applyKeepAlive', () => {
     expect(skipped.lastUsedAt).toEqual(failing.lastUsedAt);
   });
 
+  it('counts a failure after a use from 1 again: the use ended the streak before it', () => {
+    const twice = failedRuns(issued('1'), 1, 2);
+    // A use recorded late (its instant between the two failures) did not clear the streak when written.
+    const late = applyUsed(twice, 1, at(1.5)).record;
+    const third = applyKeepAlive(late, 1, { at: at(3), outcome: 'failed', errorCode: 'X' }).record;
+    const used = applyUsed(third, 1, at(4)).record;
+    const fourth = applyKeepAlive(used, 1, { at: at(5), outcome: 'failed', errorCode: 'X' }).record;
+
+    expect([late.keepAlive.failureStreak, third.keepAlive.failureStreak]).toEqual([2, 3]);
+    expect(fourth.keepAlive.failureStreak).toBe(1);
+  });
+
   it('ignores a stale generation without a previous', () => {
     const current = issued('1', '2');
     expect(applyKeepAlive(current, 1, { at: at(9), outcome: 'failed' })).toEqual({
@@ -180,6 +206,69 @@ describe('applyKeepAlive', () => {
   it('rejects an unknown outcome', () => {
     const result = { at: at(1), outcome: 'ok' as 'touched' };
     expect(() => applyKeepAlive(issued('1'), 1, result)).toThrow('result.outcome');
+  });
+});
+
+/**
+ * Regression: the trading system kept the token busy after three failed keep-alives, so every run
+ * skipped it and none reset the streak: status said `failing` all day and the warning at exactly 3
+ * never armed again. A use after the last failed run is evidence the token works.
+ */
+describe('a use after the last failed keep-alive ends the failure streak', () => {
+  const failing = () => failedRuns(issued('1'), 1, 3); // failed at minutes 1, 2, 3
+
+  it('clears the streak when the use is later than the last failed run, keeping what that run said', () => {
+    const result = applyUsed(failing(), 1, at(4));
+
+    expect(result).toMatchObject({ applied: true, record: { lastUsedAt: at(4) } });
+    expect(result.record.keepAlive).toEqual({
+      lastRunAt: at(3),
+      lastOutcome: 'failed',
+      lastErrorCode: 'E3',
+      failureStreak: 0,
+    });
+  });
+
+  it.each([
+    ['before the last failure', 2.5],
+    ['at the instant of the last failure', 3],
+  ])('keeps the streak for a use %s (a late report)', (_name, minutes) => {
+    const current = failing();
+    const result = applyUsed(current, 1, at(minutes));
+    expect(result.record.keepAlive.failureStreak).toBe(3);
+    expect(result.record.lastUsedAt).toEqual(at(minutes));
+  });
+
+  it('keeps the streak while nothing newer was used, through skipped runs', () => {
+    const skipped = applyKeepAlive(failing(), 1, { at: at(4), outcome: 'skipped' }).record;
+    expect(skipped.keepAlive).toMatchObject({ lastOutcome: 'skipped', failureStreak: 3 });
+    // Only a use later than the skip counts: the failure's own instant is no longer on record.
+    expect(applyUsed(skipped, 1, at(3.5)).record.keepAlive.failureStreak).toBe(3);
+    expect(applyUsed(skipped, 1, at(4.5)).record.keepAlive.failureStreak).toBe(0);
+  });
+
+  it('heals a record stuck before the rule (used after the failure, then skipped) at its next run', () => {
+    const stuck: TokenRecord = { ...failing(), lastUsedAt: at(4) };
+
+    const skipped = applyKeepAlive(stuck, 1, { at: at(20), outcome: 'skipped' });
+
+    expect(skipped.previous?.failureStreak).toBe(3);
+    expect(skipped.record.keepAlive).toMatchObject({ lastOutcome: 'skipped', failureStreak: 0 });
+  });
+
+  it('lets a use dated after a failure outweigh it (another clock ahead)', () => {
+    const used = applyUsed(failedRuns(issued('1'), 1, 2), 1, at(10)).record;
+    const failed = applyKeepAlive(used, 1, { at: at(9), outcome: 'failed', errorCode: 'X' });
+    expect(failed.record.keepAlive).toMatchObject({
+      lastRunAt: at(9),
+      lastOutcome: 'failed',
+      failureStreak: 0,
+    });
+  });
+
+  it('leaves a record without a streak as it is (the same object: nothing to write)', () => {
+    const used = applyUsed(issued('1'), 1, at(30)).record;
+    expect(applyUsed(used, 1, at(20)).record).toBe(used);
   });
 });
 

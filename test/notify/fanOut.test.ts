@@ -13,6 +13,7 @@ import {
   TELEGRAM_CHAT,
 } from '../support/canaries';
 import { RecordingNotifier } from '../support/recordingNotifier';
+import { SwitchableChannel } from '../support/switchableChannel';
 import { SIGN_IN_URL, sampleNotices } from '../support/sampleNotices';
 
 describe('fanOutNotifier over telegraf (local Bot API server) and Slack (local receiver)', () => {
@@ -72,7 +73,7 @@ describe('fanOutNotifier over telegraf (local Bot API server) and Slack (local r
   it('a Bot API error: Slack still delivers; the failure is logged with channel and code, and counted', async () => {
     bot.failWith(400, `Bad Request: can't parse entities in ${SIGN_IN_URL}`);
     const fanOut = channels();
-    await expect(fanOut.send(notice())).resolves.toBeUndefined();
+    await expect(fanOut.send(notice())).resolves.toEqual({ delivered: 1, failed: 1 });
 
     expect(slack.received).toHaveLength(1);
     expect(fanOut.counts()).toEqual({
@@ -117,7 +118,7 @@ describe('fanOutNotifier over telegraf (local Bot API server) and Slack (local r
     bot.failWith(502, 'Bad Gateway');
     slack.faults.push({ kind: 'answer', status: 500, body: 'oops', type: 'text/plain' });
     const fanOut = channels();
-    await expect(fanOut.send(notice())).resolves.toBeUndefined();
+    await expect(fanOut.send(notice())).resolves.toEqual({ delivered: 0, failed: 2 });
     const failed = events().filter((e) => e.message === 'notify.channel_failed');
     expect(failed.map((e) => [e.channel, e.code])).toEqual([
       ['telegram', 'ERR_CHANNEL_UNAVAILABLE'],
@@ -152,9 +153,33 @@ describe('fanOutNotifier with stand-in channels', () => {
       jsonLogger((line) => logs.push(line)),
       { settleTimeoutMs: 50 },
     );
-    await fanOut.send(notice);
+    expect(await fanOut.send(notice)).toEqual({ delivered: 1, failed: 1 });
     expect(fast.notices).toEqual([notice]);
     expect(fanOut.counts().stuck).toEqual({ sent: 0, failed: 1, lastErrorCode: 'ERR_CHANNEL_TIMEOUT' });
+  });
+
+  it('resolves with how many channels the notice reached, so a caller can tell "nobody"', async () => {
+    const telegram = new SwitchableChannel();
+    const slack = new SwitchableChannel();
+    const logs: string[] = [];
+    const fanOut = fanOutNotifier(
+      [
+        { name: 'telegram', notifier: telegram },
+        { name: 'slack', notifier: slack },
+      ],
+      jsonLogger((line) => logs.push(line)),
+    );
+    expect(await fanOut.send(notice)).toEqual({ delivered: 2, failed: 0 });
+    telegram.down = true;
+    expect(await fanOut.send(notice)).toEqual({ delivered: 1, failed: 1 });
+    slack.down = true;
+    expect(await fanOut.send(notice)).toEqual({ delivered: 0, failed: 2 });
+    const sent = logs.map((line) => JSON.parse(line)).filter((entry) => entry.message === 'notify.sent');
+    expect(sent.map(({ delivered, failed }) => ({ delivered, failed }))).toEqual([
+      { delivered: 2, failed: 0 },
+      { delivered: 1, failed: 1 },
+      { delivered: 0, failed: 2 },
+    ]);
   });
 
   it('an unexpected error is logged by a generic code, never by its message', async () => {
@@ -178,7 +203,7 @@ describe('fanOutNotifier with stand-in channels', () => {
       [],
       jsonLogger(() => undefined),
     );
-    await fanOut.send(notice);
+    expect(await fanOut.send(notice)).toEqual({ delivered: 0, failed: 0 });
     expect(fanOut.counts()).toEqual({});
   });
 });

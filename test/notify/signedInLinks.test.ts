@@ -1,5 +1,5 @@
 import { withSignInLinks } from '../../shared/notify/signedInLinks';
-import type { Notice } from '../../shared/ports/notifier';
+import type { Notice, NoticeDelivery, Notifier } from '../../shared/ports/notifier';
 import { RecordingNotifier } from '../support/recordingNotifier';
 
 const PAGE = 'https://tokens.example.com';
@@ -35,5 +35,17 @@ describe('withSignInLinks', () => {
     const notifier = withSignInLinks(inner, PAGE, async () => Promise.reject(new Error('key missing')));
     await notifier.send(notice());
     expect(inner.notices).toEqual([notice()]);
+  });
+  it('hands back what the inner notifier reported (the fan-out’s delivery counts)', async () => {
+    const reported: NoticeDelivery = { delivered: 0, failed: 2 };
+    const inner: Notifier = { send: async () => reported };
+    expect(await withSignInLinks(inner, PAGE, async () => `${PAGE}/login?t=1`).send(notice())).toBe(reported);
+    const failing = withSignInLinks(inner, PAGE, async () => Promise.reject(new Error('key missing')));
+    expect(await failing.send(notice())).toBe(reported);
+    expect(
+      await withSignInLinks(inner, PAGE, async () => 'unused').send(
+        notice({ text: 'x', url: 'https://elsewhere.example' }),
+      ),
+    ).toBe(reported);
   });
 });

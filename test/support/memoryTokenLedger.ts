@@ -3,8 +3,10 @@ import {
   applyIssued,
   applyKeepAlive,
   applyUsed,
+  assertMarkerHolder,
   claimAttempt,
   emptyRecord,
+  markerHeldBy,
   markerIsLive,
 } from '../../shared/ledger/transitions';
 import type {
@@ -27,7 +29,7 @@ import type {
 export class MemoryTokenLedger implements TokenLedger {
   readonly records = new Map<string, TokenRecord>();
   readonly flows = new Map<string, PendingFlow>();
-  readonly markers = new Map<string, { at: Date; expiresAt: Date }>();
+  readonly markers = new Map<string, { at: Date; expiresAt: Date; holder?: string }>();
 
   async get(connectionId: string): Promise<TokenRecord> {
     return this.records.get(connectionId) ?? emptyRecord(connectionId);
@@ -81,9 +83,16 @@ export class MemoryTokenLedger implements TokenLedger {
     this.flows.delete(flowId);
   }
 
-  async claimMarker(key: string, at: Date, expiresAt: Date): Promise<boolean> {
+  async claimMarker(key: string, at: Date, expiresAt: Date, holder?: string): Promise<boolean> {
+    if (holder !== undefined) assertMarkerHolder(holder);
     if (markerIsLive(this.markers.get(key), at)) return false;
-    this.markers.set(key, { at, expiresAt });
+    this.markers.set(key, holder === undefined ? { at, expiresAt } : { at, expiresAt, holder });
+    return true;
+  }
+
+  async releaseMarker(key: string, holder: string): Promise<boolean> {
+    if (!markerHeldBy(this.markers.get(key), holder)) return false;
+    this.markers.delete(key);
     return true;
   }
 

@@ -13,8 +13,10 @@ import {
   applyIssued,
   applyKeepAlive,
   applyUsed,
+  assertMarkerHolder,
   claimAttempt,
   emptyRecord,
+  markerHeldBy,
   markerIsLive,
 } from '../../ledger/transitions';
 import {
@@ -54,6 +56,8 @@ export const FIRESTORE_COLLECTIONS = {
 } as const;
 /** The TTL field on flows and markers: Firestore deletes a document some time after this instant. */
 export const FIRESTORE_TTL_FIELD = 'expireAt';
+/** On a marker: the id of the claim that made it, the only one that may release it. */
+const HOLDER_FIELD = 'holder';
 
 /**
  * The TokenLedger on Firestore: `connections/{id}`, `pinFlows/{id}` and `markers/{key}`. Every
@@ -144,7 +148,8 @@ export class FirestoreTokenLedger implements TokenLedger {
     await this.flow(flowId).delete();
   }
 
-  claimMarker(key: string, at: Date, expiresAt: Date): Promise<boolean> {
+  async claimMarker(key: string, at: Date, expiresAt: Date, holder?: string): Promise<boolean> {
+    if (holder !== undefined) assertMarkerHolder(holder);
     const ref = this.markers.doc(documentId(key, 'key'));
     return this.transaction(async (tx) => {
       const snapshot = await tx.get(ref);
@@ -152,11 +157,29 @@ export class FirestoreTokenLedger implements TokenLedger {
         ? { expiresAt: TIMESTAMPS.decode(snapshot.get(FIRESTORE_TTL_FIELD), `${ref.path}.expireAt`) }
         : undefined;
       if (markerIsLive(existing, at)) return false;
+      // set() replaces the whole document: an expired claim's holder does not survive a new claim.
       tx.set(ref, {
         key,
         claimedAt: Timestamp.fromDate(at),
         [FIRESTORE_TTL_FIELD]: Timestamp.fromDate(expiresAt),
+        ...(holder === undefined ? {} : { [HOLDER_FIELD]: holder }),
       });
+      return true;
+    });
+  }
+
+  async releaseMarker(key: string, holder: string): Promise<boolean> {
+    assertMarkerHolder(holder);
+    const ref = this.markers.doc(documentId(key, 'key'));
+    return this.transaction(async (tx) => {
+      const snapshot = await tx.get(ref);
+      const stored: unknown = snapshot.exists ? snapshot.get(HOLDER_FIELD) : undefined;
+      const marker = snapshot.exists
+        ? { holder: typeof stored === 'string' ? stored : undefined }
+        : undefined;
+      if (!markerHeldBy(marker, holder)) return false;
+      // The read above is in the transaction: a claim that replaced this one meanwhile aborts it.
+      tx.delete(ref);
       return true;
     });
   }

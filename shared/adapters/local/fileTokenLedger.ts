@@ -6,8 +6,10 @@ import {
   applyIssued,
   applyKeepAlive,
   applyUsed,
+  assertMarkerHolder,
   claimAttempt,
   emptyRecord,
+  markerHeldBy,
   markerIsLive,
 } from '../../ledger/transitions';
 import {
@@ -36,6 +38,8 @@ import { AsyncMutex, writeFileAtomic } from './atomicFile';
 interface Marker {
   readonly at: Date;
   readonly expiresAt: Date;
+  /** The claim that made it (see TokenLedger.claimMarker); absent: never released. */
+  readonly holder?: string;
 }
 
 /** The whole ledger in memory; Maps so an id like `__proto__` is just a key. */
@@ -62,6 +66,11 @@ export class FileTokenLedger implements TokenLedger {
   private readonly writes = new AsyncMutex();
   private readonly clock: Clock;
   private cache?: { readonly state: LedgerState; readonly mtimeMs: number; readonly size: number };
+  /**
+   * Each record's stored text for as long as the record object lives (records are immutable: a write
+   * makes a new one), so a group commit encodes only the records it changed, not all 1,000 again.
+   */
+  private readonly recordTexts = new WeakMap<TokenRecord, string>();
 
   constructor(
     private readonly filePath: string,
@@ -128,11 +137,21 @@ export class FileTokenLedger implements TokenLedger {
     return this.update((state) => ({ result: undefined, changed: state.flows.delete(flowId) }));
   }
 
-  claimMarker(key: string, at: Date, expiresAt: Date): Promise<boolean> {
+  async claimMarker(key: string, at: Date, expiresAt: Date, holder?: string): Promise<boolean> {
     assertInstant(expiresAt, 'expiresAt');
+    if (holder !== undefined) assertMarkerHolder(holder);
     return this.update((state) => {
       if (markerIsLive(state.markers.get(key), at)) return { result: false, changed: false };
-      state.markers.set(key, { at, expiresAt });
+      state.markers.set(key, holder === undefined ? { at, expiresAt } : { at, expiresAt, holder });
+      return { result: true, changed: true };
+    });
+  }
+
+  async releaseMarker(key: string, holder: string): Promise<boolean> {
+    assertMarkerHolder(holder);
+    return this.update((state) => {
+      if (!markerHeldBy(state.markers.get(key), holder)) return { result: false, changed: false };
+      state.markers.delete(key);
       return { result: true, changed: true };
     });
   }
@@ -155,9 +174,11 @@ export class FileTokenLedger implements TokenLedger {
 
   /**
    * Group commit: writes that arrive while the file is being written wait for the next write, which
-   * applies every waiting change in order and rewrites the file once. Each caller still resolves only
-   * after its change is durable. Every `mutate` decides before it changes anything (all-or-nothing), so
-   * one that throws leaves the state as it found it and fails alone.
+   * applies every waiting change in order and rewrites the file once; the first write of a burst waits
+   * for the rest of its turn of the event loop (answers that arrive together, as a keep-alive's do)
+   * to join it. Each caller still resolves only after its change is durable. Every `mutate` decides
+   * before it changes anything (all-or-nothing), so one that throws leaves the state as it found it
+   * and fails alone.
    */
   private update<T>(mutate: (state: LedgerState) => { result: T; changed: boolean }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -169,6 +190,7 @@ export class FileTokenLedger implements TokenLedger {
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.queued.length > 0) await this.writes.run(() => this.commit(this.queued.splice(0)));
     } finally {
       this.flushing = false;
@@ -192,7 +214,7 @@ export class FileTokenLedger implements TokenLedger {
         // Private: the ledger names connections and holds pending request tokens.
         await writeFileAtomic(
           this.filePath,
-          JSON.stringify(encodeState(prune(state, this.clock.now())), null, 2),
+          stateText(prune(state, this.clock.now()), this.recordText),
           0o600,
         );
         this.remember(state, await stat(this.filePath));
@@ -205,6 +227,15 @@ export class FileTokenLedger implements TokenLedger {
     }
     outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value.result) : batch[i].reject(o.error)));
   }
+
+  private readonly recordText = (record: TokenRecord): string => {
+    let text = this.recordTexts.get(record);
+    if (text === undefined) {
+      text = JSON.stringify(encodeRecord(record, ISO));
+      this.recordTexts.set(record, text);
+    }
+    return text;
+  };
 
   /**
    * The decoded file, kept while the file's size and mtime are what this instance last saw: decoding
@@ -256,13 +287,37 @@ function prune(state: LedgerState, now: Date): LedgerState {
   return state;
 }
 
-function encodeState(state: LedgerState): StoredFields {
+/**
+ * The file: one connection record per line, each the text cached for that record object. At 1,000
+ * connections, encoding and stringifying every record again made up most of a group commit.
+ */
+function stateText(state: LedgerState, recordText: (record: TokenRecord) => string): string {
+  const records = [...state.connections].map(
+    ([id, record]) => `    ${JSON.stringify(id)}: ${recordText(record)}`,
+  );
+  const { flows, markers } = encodeFlowsAndMarkers(state);
+  return [
+    '{',
+    '  "connections": {',
+    records.join(',\n'),
+    '  },',
+    `  "flows": ${JSON.stringify(flows)},`,
+    `  "markers": ${JSON.stringify(markers)}`,
+    '}',
+    '',
+  ].join('\n');
+}
+
+function encodeFlowsAndMarkers(state: LedgerState): StoredFields {
   const entries = <V>(map: Map<string, V>, encode: (value: V) => unknown) =>
     Object.fromEntries([...map].map(([key, value]) => [key, encode(value)]));
   return {
-    connections: entries(state.connections, (record) => encodeRecord(record, ISO)),
     flows: entries(state.flows, (flow) => encodeFlow(flow, ISO)),
-    markers: entries(state.markers, (m) => ({ at: ISO.encode(m.at), expiresAt: ISO.encode(m.expiresAt) })),
+    markers: entries(state.markers, (m) => ({
+      at: ISO.encode(m.at),
+      expiresAt: ISO.encode(m.expiresAt),
+      ...(m.holder === undefined ? {} : { holder: m.holder }),
+    })),
   };
 }
 
@@ -277,10 +332,13 @@ function decodeState(raw: unknown): LedgerState {
   };
   const decodeMarker = (value: unknown, key: string): Marker => {
     const m = (value ?? {}) as Record<string, unknown>;
-    return {
+    const marker = {
       at: ISO.decode(m.at, `markers.${key}.at`),
       expiresAt: ISO.decode(m.expiresAt, `markers.${key}.expiresAt`),
     };
+    if (m.holder === undefined) return marker;
+    if (typeof m.holder !== 'string') throw new TypeError(`markers.${key}.holder must be a string`);
+    return { ...marker, holder: m.holder };
   };
   return {
     connections: new Map(
