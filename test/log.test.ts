@@ -1,4 +1,5 @@
 import { jsonLogger, REDACTED } from '../shared/log';
+import { pick, seededRandom } from './support/random';
 
 describe('jsonLogger', () => {
   it('writes one Cloud Logging JSON object per line', () => {
@@ -46,5 +47,54 @@ describe('jsonLogger with many secrets', () => {
       c: REDACTED,
       d: 'harmless',
     });
+  });
+});
+
+/** The masking before it stopped rebuilding a regex per new secret: one alternation, longest first. */
+function maskedByAlternation(secrets: readonly string[], value: string): string {
+  const registered = [...new Set(secrets.flatMap((s) => (s.length >= 6 ? [s, encodeURIComponent(s)] : [])))];
+  if (registered.length === 0) return value;
+  const pattern = registered
+    .sort((a, b) => b.length - a.length)
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|');
+  return value.replace(new RegExp(pattern, 'g'), REDACTED);
+}
+
+describe('jsonLogger masking, secret by secret as they are registered', () => {
+  it('masks adjacent secrets, one at the very end, and secrets registered after earlier lines', () => {
+    const lines: string[] = [];
+    const log = jsonLogger((line) => lines.push(line));
+    log.redact('AAAAAAAA');
+    log.info('first', { v: 'xAAAAAAAABBBBBBBB' });
+    log.redact('BBBBBBBB');
+    log.info('second', { v: 'xAAAAAAAABBBBBBBB', w: 'AAAAAAA' });
+    expect(lines.map((line) => JSON.parse(line).v)).toEqual([
+      `x${REDACTED}BBBBBBBB`,
+      `x${REDACTED}${REDACTED}`,
+    ]);
+    expect(JSON.parse(lines[1]).w).toBe('AAAAAAA');
+  });
+
+  it('masks exactly what one longest-first alternation of every secret masks (generated cases)', () => {
+    // A tiny alphabet so that secrets share prefixes, overlap, nest and repeat.
+    const random = seededRandom(20260310);
+    const text = (length: number) =>
+      Array.from({ length }, () => pick(random, ['a', 'b', '+', '/'])).join('');
+    for (let run = 0; run < 200; run++) {
+      const secrets = Array.from({ length: 1 + Math.floor(random() * 6) }, () =>
+        text(4 + Math.floor(random() * 6)),
+      );
+      const value = text(Math.floor(random() * 60));
+      const lines: string[] = [];
+      const log = jsonLogger((line) => lines.push(line));
+      for (const secret of secrets) log.redact(secret);
+      log.info('event', { value });
+      expect({ secrets, value, masked: JSON.parse(lines[0]).value }).toEqual({
+        secrets,
+        value,
+        masked: maskedByAlternation(secrets, value),
+      });
+    }
   });
 });
