@@ -14,6 +14,13 @@ import { leadConnection } from './states';
 import type { ConnectionStatus, KeepAliveReport, Status } from './types';
 
 const REFRESH_MS = 30_000;
+/**
+ * A server instance may answer from a ledger snapshot up to a second old (`asOf`). An answer older than
+ * what the page already knows is not shown; the page asks again this much later, a few times, and
+ * then takes the server's word.
+ */
+const BEHIND_RETRY_MS = 1_000;
+const BEHIND_RETRIES = 5;
 
 const main = byId('content');
 const signOutButton = byId<HTMLButtonElement>('sign-out');
@@ -24,6 +31,9 @@ let dashboard: Dashboard | undefined;
 let loading: Promise<void> | undefined;
 /** A "could not refresh" message is up, to take down once a refresh works. */
 let staleSaid = false;
+/** Per connection, the newest generation shown or recorded by this page's own PIN exchange. */
+const knownGenerations = new Map<string, number>();
+let behindRetries = 0;
 
 interface Dashboard {
   readonly hero: Hero;
@@ -43,8 +53,15 @@ async function load(): Promise<void> {
   try {
     const next = await getJson<Status>('/status');
     clock.sync(next.now, sentAt, Date.now());
-    status = next;
     csrfToken = next.csrfToken ?? csrfToken;
+    if (isBehind(next) && behindRetries < BEHIND_RETRIES) {
+      behindRetries += 1;
+      window.setTimeout(() => void refresh(), BEHIND_RETRY_MS);
+      return;
+    }
+    behindRetries = 0;
+    status = next;
+    for (const connection of next.connections) knownGenerations.set(connection.id, connection.generation);
     if (staleSaid) clearMessages();
     staleSaid = false;
     showDashboard(next);
@@ -56,12 +73,28 @@ async function load(): Promise<void> {
   }
 }
 
+/** From an older snapshot than the one shown, or from before a renewal this page saw recorded. */
+function isBehind(next: Status): boolean {
+  if (status !== undefined && Date.parse(next.asOf) < Date.parse(status.asOf)) return true;
+  return next.connections.some((c) => c.generation < (knownGenerations.get(c.id) ?? 0));
+}
+
+function recorded(connectionId: string, generation: number): void {
+  knownGenerations.set(connectionId, Math.max(generation, knownGenerations.get(connectionId) ?? 0));
+}
+
 function showDashboard(next: Status): void {
   if (dashboard === undefined) {
     const renew = (connection: ConnectionStatus) => void dashboard?.renew.start(connection);
     dashboard = {
       hero: new Hero(renew),
-      renew: new RenewPanel({ clock, csrfToken: () => csrfToken, refresh, signedOut: showSignedOut }),
+      renew: new RenewPanel({
+        clock,
+        csrfToken: () => csrfToken,
+        refresh,
+        recorded,
+        signedOut: showSignedOut,
+      }),
       grid: new ConnectionGrid(renew),
       keepAlive: new KeepAlivePanel(forceKeepAlive),
     };

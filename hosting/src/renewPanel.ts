@@ -12,6 +12,8 @@ export interface RenewDeps {
   readonly csrfToken: () => string | undefined;
   /** Re-reads the status after the token changed. */
   readonly refresh: () => Promise<void>;
+  /** The server recorded this generation: a status from an older snapshot must not undo it on screen. */
+  readonly recorded: (connectionId: string, generation: number) => void;
   readonly signedOut: () => void;
 }
 
@@ -185,6 +187,7 @@ export class RenewPanel {
       ...(done.warnings ?? []).map((warning) => h('p', { className: 'warn' }, warning)),
       close,
     );
+    this.deps.recorded(done.connectionId, done.generation);
     void this.deps.refresh();
   }
 

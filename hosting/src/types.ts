@@ -35,6 +35,8 @@ export interface ConnectionStatus {
 
 export interface Status {
   readonly now: string;
+  /** The ledger facts below are at least this fresh (a server instance may answer from a snapshot up to a second old). */
+  readonly asOf: string;
   readonly midnight: string;
   readonly secondsToMidnight: number;
   readonly nextMorningAlert: string;

@@ -1,7 +1,7 @@
 import type { AppContext } from '../app/context';
 import { csrfTokenFor, loadAuthKeys } from '../auth';
 import type { Route } from '../http';
-import { statusReport } from '../status/statusReport';
+import { statusReporter } from '../status/statusReport';
 import { requirePrincipal } from './guard';
 
 /**
@@ -9,19 +9,21 @@ import { requirePrincipal } from './guard';
  * A signed-in page also gets its CSRF token here, the one thing it needs before changing state.
  */
 export function statusRoutes(ctx: AppContext): Route[] {
+  const statusReport = statusReporter(ctx);
   const full: Route['handle'] = async (request) => {
     const principal = await requirePrincipal(ctx, request, { requireCsrf: false });
-    const report = await statusReport(ctx);
+    const report = await statusReport();
     if (principal.kind !== 'session') return { body: report };
     const { loginLinkKey } = await loadAuthKeys(ctx.secrets);
     return { body: { ...report, csrfToken: csrfTokenFor(loginLinkKey, principal.sessionId) } };
   };
   const keepAlive: Route['handle'] = async (request) => {
     await requirePrincipal(ctx, request, { requireCsrf: false });
-    const report = await statusReport(ctx);
+    const report = await statusReport();
     return {
       body: {
         now: report.now,
+        asOf: report.asOf,
         connections: report.connections.map(({ id, state, generation, keepAlive }) => ({
           id,
           state,

@@ -8,6 +8,7 @@ import type { Notifier } from '../ports/notifier';
 import type { SecretReader } from '../ports/secretReader';
 import type { SecretVault } from '../ports/secretVault';
 import type { TokenLedger } from '../ports/tokenLedger';
+import type { LedgerSnapshots } from '../status/snapshotTokenLedger';
 import type { EtradeClients } from './etradeClients';
 
 /**
@@ -19,6 +20,8 @@ export interface AppContext {
   readonly clock: Clock;
   readonly calendar: MarketCalendar;
   readonly ledger: TokenLedger;
+  /** Status's reads of the ledger: shared for up to STATUS_MAX_AGE_MS, dropped by any write through `ledger`. */
+  readonly ledgerSnapshots: LedgerSnapshots;
   readonly vault: SecretVault;
   readonly events: EventBus;
   /** Every configured channel at once (fan-out), each notice with a fresh sign-in link. */

@@ -13,6 +13,7 @@ import type { Notifier } from '../ports/notifier';
 import type { SecretReader } from '../ports/secretReader';
 import type { SecretVault } from '../ports/secretVault';
 import type { TokenLedger } from '../ports/tokenLedger';
+import { SnapshotTokenLedger } from '../status/snapshotTokenLedger';
 import type { AppContext } from './context';
 import type { EtradeClients } from './etradeClients';
 
@@ -24,7 +25,9 @@ export interface GcpClients {
 }
 
 /** Ports a caller (a test, the local system) may supply instead of the configured adapters. */
-export type ContextOverrides = Partial<Omit<AppContext, 'config'>> & { readonly gcp?: GcpClients };
+export type ContextOverrides = Partial<Omit<AppContext, 'config' | 'ledgerSnapshots'>> & {
+  readonly gcp?: GcpClients;
+};
 
 /** Where the local system keeps its embedded stores (ledger, vault, secrets). */
 export const DEFAULT_LOCAL_DATA_DIR = '.local';
@@ -39,11 +42,21 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
   const clock: Clock = overrides.clock ?? systemClock;
   const log: Logger = overrides.log ?? jsonLogger();
   const adapters = config.useGcp
-    ? gcpAdapters(config, log, overrides.gcp ?? {})
+    ? gcpAdapters(config, env, log, overrides.gcp ?? {})
     : localAdapters(env, clock, log);
   const pageUrl = env.PAGE_URL ?? DEFAULT_LOCAL_PAGE_URL;
   const once = memo();
   const secrets = () => overrides.secrets ?? once('secrets', adapters.secrets);
+  // A supplied ledger is wrapped too: status then sees this context's writes at once, as in production.
+  const ledger = () =>
+    once(
+      'ledger',
+      () =>
+        new SnapshotTokenLedger(overrides.ledger ?? adapters.ledger(), {
+          maxAgeMs: config.statusMaxAgeMs,
+          clock,
+        }),
+    );
   const telegram = (): TelegramChat | undefined =>
     overrides.telegram ??
     once('telegram', () =>
@@ -77,7 +90,10 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
       return overrides.calendar ?? once('calendar', () => nyseCalendar());
     },
     get ledger() {
-      return overrides.ledger ?? once('ledger', adapters.ledger);
+      return ledger();
+    },
+    get ledgerSnapshots() {
+      return ledger();
     },
     get vault() {
       return overrides.vault ?? once('vault', adapters.vault);
@@ -142,7 +158,7 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
   };
 }
 
-function gcpAdapters(config: AppConfig, log: Logger, clients: GcpClients): Adapters {
+function gcpAdapters(config: AppConfig, env: Env, log: Logger, clients: GcpClients): Adapters {
   const projectId = config.gcpProjectId as string; // loadConfig requires it when useGcp
   const once = memo();
   const secretManager = () =>
@@ -165,8 +181,16 @@ function gcpAdapters(config: AppConfig, log: Logger, clients: GcpClients): Adapt
       ),
     // With no chat channel configured, notices at least reach Cloud Logging (without links).
     channels: (chats) => (chats.length > 0 ? chats : [{ name: 'log', notifier: cloudLoggingNotifier(log) }]),
+    // Configuration secrets mounted as environment variables (infra/functions.tf) cost no client and no
+    // round trip; Secret Manager is asked only for one that is not mounted.
     secrets: () =>
-      new (require('../adapters/gcp/secretManagerReader').SecretManagerReader)(secretManager(), projectId),
+      new (require('../adapters/gcp/envSecretReader').EnvSecretReader)(env, {
+        otherwise: () =>
+          new (require('../adapters/gcp/secretManagerReader').SecretManagerReader)(
+            secretManager(),
+            projectId,
+          ),
+      }),
   };
 }
 

@@ -1,6 +1,7 @@
 export {
   type AppConfig,
   DEFAULT_KEEPALIVE_LEAD_MINUTES,
+  DEFAULT_STATUS_MAX_AGE_MS,
   DEFAULT_TOKEN_EVENTS_TOPIC,
   type Env,
   loadConfig,

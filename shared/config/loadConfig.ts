@@ -19,6 +19,11 @@ export interface AppConfig extends ChannelConfig {
   readonly connections: readonly Connection[];
   /** Keep-alive this many minutes after the last call; E*TRADE idles a token at 120. */
   readonly keepAliveLeadMinutes: number;
+  /**
+   * How old the ledger snapshot behind a status answer may be, per instance (ms; 0 = read the ledger
+   * for every request). Writes made through this instance's ledger show at once regardless.
+   */
+  readonly statusMaxAgeMs: number;
   /** E*TRADE's day, and so every expiry and schedule, runs on New York time. */
   readonly timeZone: typeof NEW_YORK;
   /** Required when `useGcp`; otherwise whatever the environment says, if anything. */
@@ -32,6 +37,14 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export const DEFAULT_KEEPALIVE_LEAD_MINUTES = 90;
 export const DEFAULT_TOKEN_EVENTS_TOPIC = 'etrade-oauth-token-events';
+/**
+ * With Firestore: long enough that a busy instance reads the ledger about once a second, short enough
+ * to be "now". The embedded file ledger answers from memory after a stat, so locally the default is 0:
+ * a CLI in another process writing the same file shows at once.
+ */
+export const DEFAULT_STATUS_MAX_AGE_MS = 1000;
+/** A status answer is a statement about the present: a snapshot may never be older than this. */
+export const MAX_STATUS_MAX_AGE_MS = 1000;
 
 // 6–30 characters; older projects may carry a `domain.com:` prefix.
 const PROJECT_ID_PATTERN = /^(?:[a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -71,6 +84,7 @@ const connectionList = z
 const envSchema = z.object({
   ETRADE_CONNECTIONS: connectionList.optional(),
   KEEPALIVE_LEAD_MINUTES: integerSetting(1, 119).default(DEFAULT_KEEPALIVE_LEAD_MINUTES),
+  STATUS_MAX_AGE_MS: integerSetting(0, MAX_STATUS_MAX_AGE_MS).optional(),
   GOOGLE_CLOUD_PROJECT: projectId.optional(),
   GCLOUD_PROJECT: projectId.optional(),
   TOKEN_EVENTS_TOPIC: z
@@ -103,6 +117,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return Object.freeze({
     connections: Object.freeze(connections),
     keepAliveLeadMinutes: settings.KEEPALIVE_LEAD_MINUTES,
+    statusMaxAgeMs: settings.STATUS_MAX_AGE_MS ?? (settings.USE_GCP ? DEFAULT_STATUS_MAX_AGE_MS : 0),
     timeZone: NEW_YORK,
     ...(gcpProjectId !== undefined ? { gcpProjectId } : {}),
     tokenEventsTopic: settings.TOKEN_EVENTS_TOPIC,

@@ -2,6 +2,8 @@
 // every cold start) for a formatter this module does not need.
 import { fromZonedTime } from 'date-fns-tz/fromZonedTime';
 
+import { memoNextInstant } from './nextInstantMemo';
+
 /** E*TRADE's day, the NYSE's day and every alert in this project run on New York time. */
 export const NEW_YORK = 'America/New_York';
 
@@ -37,5 +39,9 @@ export function newYorkInstant(date: string, time = '00:00'): Date {
  * the process time zone and is an hour off on DST days.
  */
 export function nextNewYorkMidnight(at: Date | number): Date {
-  return newYorkInstant(addCalendarDays(newYorkDate(at), 1));
+  return nextMidnight(typeof at === 'number' ? new Date(at) : at);
 }
+
+// Pure, and asked per status request for `now` and each token's issue time (a handful of days at
+// most): memoised by interval (nextInstantMemo), it skips Intl and the zone arithmetic almost always.
+const nextMidnight = memoNextInstant((at) => newYorkInstant(addCalendarDays(newYorkDate(at), 1)), 4);

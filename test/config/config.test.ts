@@ -36,6 +36,7 @@ describe('loadConfig defaults', () => {
         },
       ],
       keepAliveLeadMinutes: 90,
+      statusMaxAgeMs: 0,
       timeZone: 'America/New_York',
       tokenEventsTopic: 'etrade-oauth-token-events',
       useGcp: false,
@@ -64,6 +65,8 @@ describe('loadConfig defaults', () => {
 });
 
 describe('base settings', () => {
+  const gcp = { USE_GCP: '1', GOOGLE_CLOUD_PROJECT: 'my-trading-project' };
+
   it('reads every setting from the environment', () => {
     const config = loadConfig({
       KEEPALIVE_LEAD_MINUTES: '100',
@@ -117,6 +120,34 @@ describe('base settings', () => {
   ])('refuses KEEPALIVE_LEAD_MINUTES=%p, naming it', (value, shown) => {
     expect(configError({ KEEPALIVE_LEAD_MINUTES: value }).message).toContain(
       `KEEPALIVE_LEAD_MINUTES: expected an integer from 1 to 119, got ${shown}`,
+    );
+  });
+
+  it.each(['0', '1', '250', '1000'])(
+    'accepts STATUS_MAX_AGE_MS=%s (0 = a ledger read per request)',
+    (value) => {
+      expect(loadConfig({ STATUS_MAX_AGE_MS: value }).statusMaxAgeMs).toBe(Number(value));
+      expect(loadConfig({ STATUS_MAX_AGE_MS: value, ...gcp }).statusMaxAgeMs).toBe(Number(value));
+    },
+  );
+
+  it('serves status from a snapshot of up to a second on Firestore, and reads the file ledger every time', () => {
+    expect(loadConfig(gcp).statusMaxAgeMs).toBe(1000);
+    expect(loadConfig({}).statusMaxAgeMs).toBe(0);
+  });
+
+  it.each([
+    // Over a second a status answer stops being "now"; the rest would be NaN or a surprise under Number().
+    ['1001', '1001'],
+    ['60000', '60000'],
+    ['-1', '"-1"'],
+    ['', '""'],
+    ['1s', '"1s"'],
+    ['0.5', '"0.5"'],
+    ['1e3', '"1e3"'],
+  ])('refuses STATUS_MAX_AGE_MS=%p, naming it', (value, shown) => {
+    expect(configError({ STATUS_MAX_AGE_MS: value }).message).toContain(
+      `STATUS_MAX_AGE_MS: expected an integer from 0 to 1000, got ${shown}`,
     );
   });
 

@@ -14,6 +14,7 @@ const connection = (overrides: Partial<ConnectionStatus>): ConnectionStatus => (
 
 const report = (connections: ConnectionStatus[]): StatusReport => ({
   now: '2026-03-10T14:00:00.000Z',
+  asOf: '2026-03-10T13:59:59.600Z',
   midnight: '2026-03-11T04:00:00.000Z',
   secondsToMidnight: 14 * 3600,
   nextMorningAlert: '2026-03-11T12:30:00.000Z',

@@ -112,4 +112,68 @@ describe('renewing a token', () => {
     await page.locator('#pin-submit').click();
     await page.locator('#renew-result.success').waitFor();
   });
+
+  test('a status answer from an older ledger snapshot (another server instance) never undoes a renewal on screen', async () => {
+    const { page, world } = suite;
+    const response = await fetch(`${world.url}/status`, {
+      headers: { Authorization: `Bearer ${world.system.apiKey}` },
+    });
+    // What an instance whose snapshot predates the renewal answers: the current `now`, the old facts.
+    const old = (await response.json()) as {
+      asOf: string;
+      connections: { id: string; generation: number }[];
+    };
+    const before = old.connections.find((c) => c.id === 'prod')!.generation;
+    world.clock.advance(1000);
+    let lagging = 0;
+    const served: ('old' | 'fresh')[] = [];
+    await page.route('**/status', async (route) => {
+      const answer = await route.fetch();
+      if (lagging === 0) {
+        served.push('fresh');
+        return route.fulfill({ response: answer });
+      }
+      lagging -= 1;
+      served.push('old');
+      const fresh = (await answer.json()) as Record<string, unknown>;
+      await route.fulfill({
+        response: answer,
+        json: { ...fresh, asOf: old.asOf, connections: old.connections },
+      });
+    });
+    // The status read right after the exchange is the lagging one.
+    await page.route('**/api/exchange-pin', async (route) => {
+      const answer = await route.fetch();
+      lagging = 1;
+      await route.fulfill({ response: answer });
+    });
+    await world.signIn(page);
+    const authorize = await startRenewal(page);
+    const pin = world.system.simulator!.approve(new URL(authorize.url()).searchParams.get('token')!);
+    await authorize.close();
+
+    served.length = 0;
+    await page.locator('#pin').fill(pin);
+    await page.locator('#pin-submit').click();
+    await page.locator('#renew-result.success').waitFor();
+    // The page asks again rather than show the older answer.
+    await card(page, 'prod')
+      .locator('.generation', { hasText: String(before + 1) })
+      .waitFor();
+    expect(served).toEqual(['old', 'fresh']);
+    expect(await textOf(page, '#hero-state')).toBe('Active');
+
+    // Later, another lagging answer (the phone woke up): the renewed token stays on screen meanwhile.
+    lagging = 1;
+    const isStatus = (r: { url(): string }) => r.url().endsWith('/status');
+    const lagged = page.waitForResponse(isStatus);
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+    await lagged;
+    const retried = page.waitForResponse(isStatus, { timeout: 5_000 });
+    expect(await card(page, 'prod').locator('.generation').textContent()).toBe(String(before + 1));
+    expect(await textOf(page, '#hero-state')).toBe('Active');
+    await retried;
+    expect(served).toEqual(['old', 'fresh', 'old', 'fresh']);
+    expect(await card(page, 'prod').locator('.generation').textContent()).toBe(String(before + 1));
+  });
 });

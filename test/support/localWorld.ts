@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContext } from '../../shared/app/createContext';
+import { createContext, type ContextOverrides } from '../../shared/app/createContext';
 import type { AppContext } from '../../shared/app/context';
 import { EtradeClients } from '../../shared/app/etradeClients';
 import { FileSecretReader } from '../../shared/adapters/local/fileSecretReader';
@@ -29,7 +29,12 @@ export class LocalWorld {
 
   private constructor(readonly etrade: SimulatedEtrade) {}
 
-  static async start(startAt: string, overrides: Record<string, string> = {}): Promise<LocalWorld> {
+  /** `overrides`: extra environment; `ports`: adapters of the test's own (e.g. a real Firestore ledger). */
+  static async start(
+    startAt: string,
+    overrides: Record<string, string> = {},
+    ports: ContextOverrides = {},
+  ): Promise<LocalWorld> {
     const world = new LocalWorld(await new SimulatedEtrade(startAt).start());
     world.dir = await mkdtemp(join(tmpdir(), 'etrade-oauth-world-'));
     const consumer = JSON.stringify(CANARY_CONSUMER);
@@ -56,7 +61,7 @@ export class LocalWorld {
     const secrets = new FileSecretReader(join(world.dir, 'secrets.json'));
     // Instant retry sleeps: backoff is tested in the client's own tests.
     const etrade = new EtradeClients({ secrets, clock, log, sleep: async () => undefined });
-    world.ctx = createContext(env, { clock, log, secrets, etrade, notifier: world.notices });
+    world.ctx = createContext(env, { clock, log, secrets, etrade, notifier: world.notices, ...ports });
     return world;
   }
 
