@@ -17,6 +17,28 @@ zip -qr .deploy/source.zip package.json package-lock.json dist/functions dist/sh
 terraform -chdir=infra init -input=false
 # The APIs first: on a fresh project the other resources cannot even be planned without them.
 terraform -chdir=infra apply -var "project_id=${project}" -target=google_project_service.required
+
+# The functions mount their configuration secrets as environment variables (infra/functions.tf), and an
+# instance does not start while one has no enabled version: create the secrets, check they are filled.
+terraform -chdir=infra apply -var "project_id=${project}" \
+  -target=google_secret_manager_secret.config -target=google_secret_manager_secret.consumer
+slack=0
+grep -Eq '^[[:space:]]*slack_enabled[[:space:]]*=[[:space:]]*true' infra/terraform.tfvars 2>/dev/null && slack=1
+empty=()
+for secret in $(gcloud secrets list --project "$project" --filter='labels.app=etrade-oauth' --format='value(name.basename())'); do
+  case "$secret" in
+    *-access) continue ;; # token pairs: exchangePin adds their versions
+    etrade-oauth-slack-webhook-url) [ "$slack" = 1 ] || continue ;;
+  esac
+  enabled="$(gcloud secrets versions list "$secret" --project "$project" --filter='state=ENABLED' --limit=1 --format='value(name)')"
+  [ -n "$enabled" ] || empty+=("$secret")
+done
+if [ "${#empty[@]}" -gt 0 ]; then
+  echo "no enabled version yet: ${empty[*]}" >&2
+  echo "run infra/bootstrap-secrets.sh ${project} (SLACK=1 with Slack), then this script again" >&2
+  exit 1
+fi
+
 terraform -chdir=infra apply -var "project_id=${project}"
 
 firebase deploy --only hosting --project "${project}"

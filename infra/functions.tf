@@ -40,7 +40,20 @@ resource "google_cloudfunctions2_function" "function" {
     max_instance_count    = 3
     timeout_seconds       = each.value.trigger == "http" ? 60 : 300
     service_account_email = google_service_account.function[each.key].email
-    environment_variables = local.function_env
+    environment_variables = merge(local.function_env, lookup(local.function_env_extra, each.key, {}))
+
+    # Configuration secrets as environment variables (shared/adapters/gcp/envSecretReader.ts): resolved
+    # by the platform when an instance starts, so a function that reads no token pair needs no Secret
+    # Manager client at all. Rotation: README, "Rotating a configuration secret".
+    dynamic "secret_environment_variables" {
+      for_each = local.mounted_secrets[each.key]
+      content {
+        key        = "SECRET_${upper(replace(secret_environment_variables.value, "-", "_"))}"
+        project_id = var.project_id
+        secret     = secret_environment_variables.value
+        version    = "latest"
+      }
+    }
   }
 
   dynamic "event_trigger" {
@@ -54,4 +67,7 @@ resource "google_cloudfunctions2_function" "function" {
       retry_policy = "RETRY_POLICY_RETRY"
     }
   }
+
+  # A revision whose service account cannot read a mounted secret fails to deploy.
+  depends_on = [google_secret_manager_secret_iam_member.function]
 }

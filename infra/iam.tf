@@ -7,15 +7,13 @@ resource "google_service_account" "function" {
 }
 
 locals {
-  # [function, secret id, role] triples, flattened from the per-function needs.
+  # [function, secret id, role] triples, flattened from the per-function needs (each once: a for_each
+  # key may not repeat, and notify, auth and telegram share the login-link key).
   secret_grants = flatten([
     for name, f in local.functions : concat(
-      f.auth ? [for s in [local.login_link_key_secret, local.api_key_hash_secret] : { fn = name, secret = s, role = "roles/secretmanager.secretAccessor" }] : [],
-      f.notify ? [for s in [local.login_link_key_secret, local.telegram_bot_secret, local.slack_webhook_secret] : { fn = name, secret = s, role = "roles/secretmanager.secretAccessor" }] : [],
-      f.consumer ? [for s in values(local.consumer_secrets) : { fn = name, secret = s, role = "roles/secretmanager.secretAccessor" }] : [],
+      [for s in local.function_config_secrets[name] : { fn = name, secret = s, role = "roles/secretmanager.secretAccessor" }],
       f.access ? [for s in values(local.access_secrets) : { fn = name, secret = s, role = "roles/secretmanager.secretAccessor" }] : [],
       f.access_write ? [for s in values(local.access_secrets) : { fn = name, secret = s, role = "roles/secretmanager.secretVersionManager" }] : [],
-      f.telegram ? [for s in [local.telegram_webhook_secret, local.telegram_bot_secret, local.login_link_key_secret] : { fn = name, secret = s, role = "roles/secretmanager.secretAccessor" }] : [],
     )
   ])
   secret_ids = merge(

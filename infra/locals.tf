@@ -38,6 +38,46 @@ locals {
     morningAlert    = { entry_point = "morningAlert", trigger = "morning_tick", auth = false, notify = true, consumer = false, access = false, access_write = false, events = false, telegram = false }
   }
 
+  # The configuration secrets behind each need (the code's reads: shared/auth, shared/notify,
+  # shared/api/telegramRoutes.ts); `consumer` adds every connection's consumer secret.
+  need_secrets = {
+    auth     = [local.login_link_key_secret, local.api_key_hash_secret]
+    notify   = [local.login_link_key_secret, local.telegram_bot_secret, local.slack_webhook_secret]
+    telegram = [local.telegram_webhook_secret, local.telegram_bot_secret, local.login_link_key_secret]
+  }
+  # Every configuration secret a function reads: granted (iam.tf) and mounted (functions.tf). Token
+  # pairs are not among them: a new version every day, read from Secret Manager at run time.
+  function_config_secrets = {
+    for name, f in local.functions : name => distinct(concat(
+      f.auth ? local.need_secrets.auth : [],
+      f.notify ? local.need_secrets.notify : [],
+      f.telegram ? local.need_secrets.telegram : [],
+      f.consumer ? values(local.consumer_secrets) : [],
+    ))
+  }
+  # Mounted as environment variables, which Cloud Functions resolves from `latest` when an instance
+  # starts; an instance does not start while a mounted secret has no enabled version, so the Slack URL
+  # (added only with SLACK=1) is mounted only when Slack is on.
+  mounted_secrets = {
+    for name, secrets in local.function_config_secrets : name => [
+      for s in secrets : s if var.slack_enabled || s != local.slack_webhook_secret
+    ]
+  }
+
+  # Environment of one function only. exchangePin loads all three Google clients and telegraf: with
+  # V8's young generation capped at 4 MiB (default 16) its peak resident set stays under 128 MiB, for
+  # 1-4% of its cold start (bench/coldStart.ts, README "Performance"); the others are under as they are.
+  # status is the one function meant to take load (bench/statusLoad.ts): uncapped, V8 lets the heap grow
+  # to over 200 MiB of resident set before collecting, around a live heap of 24-26 MiB (1 to 128
+  # connections). Old space capped at 64 MiB and the young generation at 4 MiB: 104-111 MiB peak under
+  # load, still over half a hello-world's throughput. 80, 96 and 128 MiB of old space measured the same
+  # (V8 collects at about 40-48 MiB of heap whatever the cap); 64 keeps 2.5x the live heap free and
+  # still bounds the process near 128 MiB (about 135) if the heap ever fills.
+  function_env_extra = {
+    exchangePin = { NODE_OPTIONS = "--max-semi-space-size=4" }
+    status      = { NODE_OPTIONS = "--max-old-space-size=64 --max-semi-space-size=4" }
+  }
+
   http_functions  = { for name, f in local.functions : name => f if f.trigger == "http" }
   event_functions = { for name, f in local.functions : name => f if f.trigger != "http" }
 
@@ -50,6 +90,8 @@ locals {
     TELEGRAM_CHAT_ID       = var.telegram_chat_id
     SLACK_ENABLED          = var.slack_enabled ? "1" : "0"
     KEEPALIVE_LEAD_MINUTES = tostring(var.keepalive_lead_minutes)
+    # Not read by the code: bumping it rolls a new revision, whose instances read the secrets' `latest`.
+    CONFIG_SECRETS_GENERATION = tostring(var.config_secrets_generation)
     ETRADE_CONNECTIONS = jsonencode([for c in var.connections : merge(
       { id = c.id, environment = c.environment },
       c.label == null ? {} : { label = c.label },

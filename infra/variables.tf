@@ -56,3 +56,9 @@ variable "alert_emails" {
   type        = list(string)
   default     = []
 }
+
+variable "config_secrets_generation" {
+  description = "Bump after adding a version to a configuration secret: every function gets a new revision, whose instances read the new version (README, Rotating a configuration secret)."
+  type        = number
+  default     = 1
+}

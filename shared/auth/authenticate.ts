@@ -76,13 +76,9 @@ export function authenticate(
 /** Reads both secrets once per instance. A missing or malformed one is a deployment fault, not a 401. */
 export async function loadAuthKeys(secrets: SecretReader): Promise<AuthKeys> {
   const [loginLinkKey, storedHash] = await Promise.all([
-    secrets.read(SECRET_IDS.loginLinkKey),
+    loadLoginLinkKey(secrets),
     secrets.read(SECRET_IDS.apiKeyHash),
   ]);
-  if (loginLinkKey === undefined || loginLinkKey === '') {
-    throw new Error(`login link key not configured (secret ${SECRET_IDS.loginLinkKey})`);
-  }
-  assertSigningKey(loginLinkKey, `secret ${SECRET_IDS.loginLinkKey}`);
   // A hash is not secret, and `echo … | gcloud secrets create` leaves a newline: forgive whitespace.
   const apiKeyHash = storedHash?.trim().toLowerCase();
   if (apiKeyHash === undefined || apiKeyHash === '') return { loginLinkKey };
@@ -90,6 +86,19 @@ export async function loadAuthKeys(secrets: SecretReader): Promise<AuthKeys> {
     throw new Error(`secret ${SECRET_IDS.apiKeyHash} must be a sha256 digest as 64 hex characters`);
   }
   return { loginLinkKey, apiKeyHash };
+}
+
+/**
+ * The login-link key alone: all that signing a link needs. Functions that only send links (the morning
+ * reminder, keep-alive, the bot) are neither granted nor mounted the API key hash (infra/locals.tf).
+ */
+export async function loadLoginLinkKey(secrets: SecretReader): Promise<string> {
+  const loginLinkKey = await secrets.read(SECRET_IDS.loginLinkKey);
+  if (loginLinkKey === undefined || loginLinkKey === '') {
+    throw new Error(`login link key not configured (secret ${SECRET_IDS.loginLinkKey})`);
+  }
+  assertSigningKey(loginLinkKey, `secret ${SECRET_IDS.loginLinkKey}`);
+  return loginLinkKey;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Clock } from '../ports/clock';
 import type { SecretReader } from '../ports/secretReader';
-import { loadAuthKeys } from './authenticate';
+import { loadLoginLinkKey } from './authenticate';
 import { createLoginLink } from './loginLinks';
 
 /** A new single-use sign-in link to the page, signed with the deployment's login-link key. */
@@ -9,6 +9,6 @@ export async function freshLoginLink(ctx: {
   readonly clock: Clock;
   readonly pageUrl: string;
 }): Promise<string> {
-  const { loginLinkKey } = await loadAuthKeys(ctx.secrets);
-  return createLoginLink({ key: loginLinkKey, pageUrl: ctx.pageUrl, now: ctx.clock.now() }).url;
+  const key = await loadLoginLinkKey(ctx.secrets);
+  return createLoginLink({ key, pageUrl: ctx.pageUrl, now: ctx.clock.now() }).url;
 }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { secretEnvVar } from '../../shared/adapters/gcp/envSecretReader';
 import { FIRESTORE_COLLECTIONS, FIRESTORE_TTL_FIELD } from '../../shared/adapters/gcp/firestoreTokenLedger';
 import { defaultConsumerSecretId } from '../../shared/config';
 import { SECRET_IDS } from '../../shared/ports/secretReader';
@@ -92,6 +93,19 @@ describe('functions', () => {
     }
   });
 
+  it('adds a function its own environment only under its deployed name (NODE_OPTIONS for exchangePin, status)', () => {
+    const service = (one('google_cloudfunctions2_function', 'function').service_config as Json[])[0];
+    expect(service.environment_variables).toBe(
+      '${merge(local.function_env, lookup(local.function_env_extra, each.key, {}))}',
+    );
+    const extra = locals.function_env_extra as Record<string, Record<string, string>>;
+    for (const name of Object.keys(extra)) expect(functions()).toHaveProperty([name]);
+    // bench/coldStart.ts measures this cap: it keeps exchangePin's peak RSS under 128 MiB.
+    expect(extra.exchangePin).toEqual({ NODE_OPTIONS: '--max-semi-space-size=4' });
+    // bench/statusLoad.ts measures this one: status's peak RSS under load stays under 128 MiB.
+    expect(extra.status).toEqual({ NODE_OPTIONS: '--max-old-space-size=64 --max-semi-space-size=4' });
+  });
+
   it('runs them on Node 20, in 256 MiB or less, scaling to zero', () => {
     const fn = one('google_cloudfunctions2_function', 'function');
     expect((fn.build_config as Json[])[0].runtime).toBe('nodejs20');
@@ -167,6 +181,65 @@ describe('secrets', () => {
       auth: false,
       consumer: false,
     });
+  });
+});
+
+describe('secrets mounted as environment variables', () => {
+  const fn = () => one('google_cloudfunctions2_function', 'function');
+  const mount = () =>
+    (((fn().service_config as Json[])[0].dynamic as Json).secret_environment_variables as Json[])[0];
+
+  it('names each variable as the code reads it, from the latest version in the project', () => {
+    const [content] = mount().content as Json[];
+    // Terraform's key expression may use upper() and replace() only; evaluated here for every id.
+    expect(content.key).toBe('SECRET_${upper(replace(secret_environment_variables.value, "-", "_"))}');
+    const terraformKey = (id: string) => `SECRET_${id.toUpperCase().replaceAll('-', '_')}`;
+    const ids = [
+      ...Object.values(SECRET_IDS),
+      defaultConsumerSecretId('prod'),
+      defaultConsumerSecretId('paper-2'),
+    ];
+    for (const id of ids) expect(secretEnvVar(id)).toBe(terraformKey(id));
+    expect(content).toMatchObject({
+      secret: '${secret_environment_variables.value}',
+      version: 'latest',
+      project_id: '${var.project_id}',
+    });
+    expect(mount().for_each).toBe('${local.mounted_secrets[each.key]}');
+    // Cloud Functions refuses a revision whose service account cannot read a mounted secret.
+    expect(fn().depends_on).toContain('${google_secret_manager_secret_iam_member.function}');
+  });
+
+  it('mounts and grants the configuration secrets each need reads in the code, never a token pair', () => {
+    const needs = Object.fromEntries(
+      Object.entries(locals.need_secrets as Record<string, string[]>).map(([need, ids]) => [
+        need,
+        ids.map(resolve).sort(),
+      ]),
+    );
+    expect(needs).toEqual({
+      // shared/auth loadAuthKeys
+      auth: [SECRET_IDS.loginLinkKey, SECRET_IDS.apiKeyHash].sort(),
+      // sign-in links on every notice, and each chat channel's credential
+      notify: [SECRET_IDS.loginLinkKey, SECRET_IDS.telegramBotToken, SECRET_IDS.slackWebhookUrl].sort(),
+      // shared/api/telegramRoutes.ts: the webhook secret, then answers (a reply, a sign-in link)
+      telegram: [
+        SECRET_IDS.telegramWebhookSecret,
+        SECRET_IDS.telegramBotToken,
+        SECRET_IDS.loginLinkKey,
+      ].sort(),
+    });
+    const perFunction = String(locals.function_config_secrets);
+    for (const need of Object.keys(needs))
+      expect(perFunction).toContain(`f.${need} ? local.need_secrets.${need}`);
+    expect(perFunction).toContain('f.consumer ? values(local.consumer_secrets)');
+    // Token pairs get a new version every day: read from Secret Manager at run time, never mounted.
+    expect(perFunction).not.toContain('access_secrets');
+    const mounted = String(locals.mounted_secrets);
+    expect(mounted).toContain('in local.function_config_secrets');
+    // An instance does not start while a mounted secret has no version: Slack's only when Slack is on.
+    expect(mounted).toContain('var.slack_enabled || s != local.slack_webhook_secret');
+    expect(String(locals.secret_grants)).toContain('for s in local.function_config_secrets[name]');
   });
 });
 
