@@ -3,7 +3,11 @@
  * through functions-framework's CLI entry and serves its first request, configured for GCP from the
  * environment alone; against floors that load only the clients the function needs. Also the peak RSS of
  * each process and what it loaded. `node bench/run.mjs coldStart`; BENCH_COLD_REPS (default 7),
- * BENCH_COLD_VARIANTS (default `ours,floor,floor+io`; add `entry`, `bundle` for bench/experiments).
+ * BENCH_COLD_VARIANTS (default `ours,floor,floor+io`; add `entry`, `bundle`, `unmounted` or a variant of
+ * BENCH_COLD_ENTRIES / BENCH_COLD_VARIANT_ENV for A/B experiments: see `sourceOf`).
+ * Each of our processes gets what infra/ adds to that function's environment: its mounted configuration
+ * secrets (`SECRET_…`) and its runtime settings (NODE_OPTIONS); the floors get the runtime settings
+ * too, so a ratio compares code with code (test/support/deployedEnv.ts).
  */
 import path from 'node:path';
 
@@ -11,6 +15,7 @@ import { nyseCalendar } from '../shared/calendar';
 import { nextMorningAlert } from '../shared/status/statusReport';
 import { FunctionProcess, type FirstRequest, type SignatureType } from './support/functionProcess';
 import { BOT_TOKEN, CHAT_ID, GcpWorld, WEBHOOK_SECRET, type BenchProject } from './support/gcpWorld';
+import { deployedEnv, type DeployedEnv } from '../test/support/deployedEnv';
 import { summarise, type ModuleSummary } from './support/modules';
 import { deadline, load1, loadNote, say, table, writeResult, type RatioLine } from './support/report';
 import { MIB, fixed, max, median, percentile } from './support/stats';
@@ -27,8 +32,17 @@ interface FunctionCase {
   /** Run the process's clock this far ahead (see childPreload.ts). */
   readonly clockOffsetMs?: () => number;
   readonly signature: SignatureType;
-  /** What the first request needs, strictly: the floor loads exactly these. */
+  /**
+   * What the first request needs, strictly: the floor loads exactly these. Configuration secrets are
+   * mounted as environment variables (infra/functions.tf), so only a function that reads or writes a
+   * token pair (the vault) needs the Secret Manager client.
+   */
   readonly clients: readonly Client[];
+  /**
+   * The first request changes what the next one would do (claims the day's reminder, records a use
+   * at most once a minute): each variant then gets a fresh project, or only the first would work.
+   */
+  readonly statefulFirstRequest?: boolean;
   readonly request: (p: BenchProject, world: GcpWorld) => Promise<FirstRequest>;
 }
 
@@ -76,7 +90,7 @@ const CASES: readonly FunctionCase[] = [
   {
     name: 'requestToken',
     signature: 'http',
-    clients: ['firestore', 'secret-manager', 'axios'],
+    clients: ['firestore', 'axios'],
     request: async (_p, w) => apiCall(w, 'POST', '/api/request-token', { connection: 'prod' }, [201]),
   },
   {
@@ -88,19 +102,20 @@ const CASES: readonly FunctionCase[] = [
   {
     name: 'status',
     signature: 'http',
-    clients: ['firestore', 'secret-manager'],
+    clients: ['firestore'],
     request: async (_p, w) => apiCall(w, 'GET', '/status'),
   },
   {
     name: 'actions',
     signature: 'http',
-    clients: ['firestore', 'secret-manager'],
+    clients: ['firestore'],
+    statefulFirstRequest: true,
     request: async (_p, w) => apiCall(w, 'POST', '/touch', { connection: 'prod' }),
   },
   {
     name: 'telegramWebhook',
     signature: 'http',
-    clients: ['firestore', 'secret-manager', 'telegraf'],
+    clients: ['firestore', 'telegraf'],
     request: async () => ({
       method: 'POST',
       path: '/',
@@ -121,7 +136,8 @@ const CASES: readonly FunctionCase[] = [
   {
     name: 'morningAlert',
     signature: 'cloudevent',
-    clients: ['firestore', 'secret-manager', 'telegraf'],
+    clients: ['firestore', 'telegraf'],
+    statefulFirstRequest: true,
     // 08:31 ET on a trading day after the seeded token's: inside the reminder's window, with prod not
     // renewed that day, so it reads the ledger, claims the day and sends the reminder.
     clockOffsetMs: () => {
@@ -134,8 +150,12 @@ const CASES: readonly FunctionCase[] = [
 
 /**
  * ours: the deployed entry point. floor / floor+io: bench/floor. entry: the function's own file
- * (dist/functions/<name>.js). bundle: bench/run.mjs's esbuild bundle of it. Any other name is an
- * entry point given in BENCH_COLD_ENTRIES (`name=/abs/path/index.js,…`), for A/B builds of a change.
+ * (dist/functions/<name>.js). bundle: bench/run.mjs's esbuild bundle of it. unmounted: ours without the
+ * mounted secrets (every secret from Secret Manager, as before they were mounted). Any other name is an
+ * entry point given in BENCH_COLD_ENTRIES (`name=/abs/path/index.js,…`), for A/B builds of a change,
+ * and/or the deployed entry point with extra environment from BENCH_COLD_VARIANT_ENV
+ * (`name:KEY=value&KEY2=value;name2:…`), for A/B settings; `floor~name` and `floor+io~name` are the
+ * floors with that environment.
  */
 type Variant = string;
 const EXTRA_ENTRIES = new Map(
@@ -144,15 +164,30 @@ const EXTRA_ENTRIES = new Map(
     .filter(Boolean)
     .map((pair) => pair.split('=') as [string, string]),
 );
-const isFloor = (variant: Variant) => variant === 'floor' || variant === 'floor+io';
+const VARIANT_ENV = new Map(
+  (process.env.BENCH_COLD_VARIANT_ENV ?? '')
+    .split(';')
+    .filter(Boolean)
+    .map((spec) => {
+      const [name, settings = ''] = spec.split(':');
+      const env = settings.split('&').filter(Boolean);
+      return [
+        name,
+        Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+      ];
+    }),
+);
+/** `floor`, `floor+io`, and either with a `~name` suffix: the same floor with BENCH_COLD_VARIANT_ENV's `name…`. */
+const isFloor = (variant: Variant) => /^floor(\+io)?(~|$)/.test(variant);
 
 function sourceOf(variant: Variant, fn: FunctionCase): string {
-  if (variant === 'ours') return ENTRY;
+  if (variant === 'ours' || variant === 'unmounted') return ENTRY;
   if (variant === 'entry') return path.join(ROOT, 'dist', 'functions', `${fn.name}.js`);
   if (variant === 'bundle') return path.join(__dirname, 'experiments', 'bundles', `${fn.name}.js`);
   if (isFloor(variant)) return FLOOR;
-  const entry = EXTRA_ENTRIES.get(variant);
-  if (!entry) throw new Error(`unknown variant ${variant} (not in BENCH_COLD_ENTRIES)`);
+  const entry = EXTRA_ENTRIES.get(variant) ?? (VARIANT_ENV.has(variant) ? ENTRY : undefined);
+  if (!entry)
+    throw new Error(`unknown variant ${variant} (not in BENCH_COLD_ENTRIES or BENCH_COLD_VARIANT_ENV)`);
   return entry;
 }
 
@@ -171,29 +206,32 @@ async function main(): Promise<void> {
   const cases = CASES.filter((c) => !only || only.includes(c.name));
   say(`cold start: ${cases.length} functions x ${reps} runs x [${variants.join(', ')}]; ${loadNote()}`);
 
+  const deployed = await deployedEnv(ROOT);
   const world = await GcpWorld.start();
   const samples = new Map<string, Sample[]>();
   const modules = new Map<string, ModuleSummary>();
   const effects = new Map<string, string>();
   try {
     // One throwaway start wakes the emulators' JVMs and the disk cache before anything is timed.
-    await coldStart(world, cases[0], 'ours', await world.project(), 'warm-up');
+    await coldStart(world, deployed, cases[0], 'ours', await world.project(), 'warm-up');
     if (process.env.BENCH_COLD_TRACE === '1') {
       // Diagnosis only, not in the figures: where the time of one start goes, per variant.
       for (const fn of cases) {
         const project = await world.project();
-        for (const variant of variants) await coldStart(world, fn, variant, project, 'trace');
+        for (const variant of variants) await coldStart(world, deployed, fn, variant, project, 'trace');
         await project.close();
       }
     }
     for (let rep = 0; rep < reps; rep++) {
       for (const fn of cases) {
-        const project = await world.project();
+        const shared = fn.statefulFirstRequest ? undefined : await world.project();
         // Rotate the order so a drifting machine favours no variant.
         const order = variants.map((_, i) => variants[(i + rep) % variants.length]);
         for (const variant of order) {
+          const project = shared ?? (await world.project());
           const before = { sim: world.sim.requests.length, bot: world.bot.sent().length };
-          const run = await coldStart(world, fn, variant, project, rep === 0 ? 'dump' : 'no-dump');
+          const run = await coldStart(world, deployed, fn, variant, project, rep === 0 ? 'dump' : 'no-dump');
+          if (!shared) await project.close();
           const key = `${fn.name}/${variant}`;
           samples.set(key, [...(samples.get(key) ?? []), run.sample]);
           if (run.modules) modules.set(key, run.modules);
@@ -202,7 +240,7 @@ async function main(): Promise<void> {
             effects.set(fn.name, run.done ? `${calls}; log ${run.done}` : calls);
           }
         }
-        await project.close();
+        await shared?.close();
       }
     }
   } finally {
@@ -214,6 +252,7 @@ async function main(): Promise<void> {
 
 async function coldStart(
   world: GcpWorld,
+  deployed: DeployedEnv,
   fn: FunctionCase,
   variant: Variant,
   project: BenchProject,
@@ -230,12 +269,15 @@ async function coldStart(
     signature: fn.signature,
     env: {
       ...world.env(project.id),
+      ...deployed.runtime(fn.name),
+      ...(!floor && variant !== 'unmounted' && deployed.secrets(fn.name, (id) => world.configSecrets[id])),
+      ...VARIANT_ENV.get(variant.replace(/^floor(\+io)?~/, '')),
       FUNCTION_SIGNATURE_TYPE: fn.signature,
       ...(fn.clockOffsetMs && { BENCH_CLOCK_OFFSET_MS: String(fn.clockOffsetMs()) }),
       ...(mode === 'trace' && { BENCH_TRACE_LOADS: '1' }),
       ...(floor && {
         BENCH_FLOOR_CLIENTS: fn.clients.join(','),
-        BENCH_FLOOR_IO: variant === 'floor+io' ? '1' : '',
+        BENCH_FLOOR_IO: variant.startsWith('floor+io') ? '1' : '',
         BENCH_BOT_TOKEN: BOT_TOKEN,
       }),
     },

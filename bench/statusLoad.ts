@@ -1,19 +1,26 @@
 /**
  * Status under load: the status function in its own functions-framework process, backed by Google's
- * Firestore emulator (the GCP ledger) and the Secret Manager fake, driven by autocannon over loopback;
- * against a hello-world function on the same runtime, and against a floor that does only the per-request
- * I/O status cannot avoid (one Firestore read of the connections; secrets cached, as ours are). Also the
- * peak RSS of each process under that load. `node bench/run.mjs statusLoad`;
- * BENCH_LOAD_SECONDS (8 per run), BENCH_LOAD_CONNECTIONS (`1,16`).
+ * Firestore emulator (the GCP ledger), driven by autocannon over loopback; against a hello-world
+ * function on the same runtime, and against a floor that makes one Firestore read of the connections
+ * per request: what status did before it served a snapshot of at most STATUS_MAX_AGE_MS (default 1 s
+ * with Firestore) shared by every request meanwhile. Also the peak RSS of each process under that load.
+ * Status runs as deployed (test/support/deployedEnv.ts): its mounted configuration secrets and its
+ * runtime settings (NODE_OPTIONS); hello-world and the floor get the same runtime settings, so a ratio
+ * compares code with code, and the floor loads only the Firestore client (status reads its secrets
+ * from the environment). The three processes run side by side and take turns under load.
+ * `node bench/run.mjs statusLoad`; BENCH_LOAD_SECONDS (8 per process and level), BENCH_LOAD_ROUNDS (4
+ * turns), BENCH_LOAD_CONNECTIONS (`1,16`).
  */
 import path from 'node:path';
 
 import autocannon from 'autocannon';
 
+import { deployedEnv } from '../test/support/deployedEnv';
 import { FunctionProcess } from './support/functionProcess';
 import { GcpWorld } from './support/gcpWorld';
+import { summarise } from './support/modules';
 import { deadline, load1, loadNote, say, table, writeResult, type RatioLine } from './support/report';
-import { MIB, fixed } from './support/stats';
+import { MIB, fixed, max, median } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** BENCH_LOAD_ENTRY: another build's entry point, for an A/B of a change. */
@@ -21,6 +28,8 @@ const ENTRY = process.env.BENCH_LOAD_ENTRY ?? path.join(ROOT, 'dist', 'functions
 const FLOOR = path.join(__dirname, 'floor', 'floorFunctions.js');
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 8);
 const WARM_SECONDS = 2;
+/** Each process's SECONDS at a level, served in this many turns (BENCH_LOAD_ROUNDS). */
+const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 4);
 const LEVELS = (process.env.BENCH_LOAD_CONNECTIONS ?? '1,16').split(',').map(Number);
 const TARGET_THROUGHPUT = 0.5;
 const TARGET_RSS = 128 * MIB;
@@ -29,6 +38,13 @@ interface Server {
   readonly name: string;
   readonly source: string;
   readonly env: Record<string, string>;
+}
+
+interface Round {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly p50: number;
+  readonly p99: number;
 }
 
 interface Figures {
@@ -41,62 +57,91 @@ interface Figures {
 
 async function main(): Promise<void> {
   const timer = deadline(170_000, 'statusLoad');
-  say(`status under load: ${SECONDS} s per run at ${LEVELS.join(' and ')} connections; ${loadNote()}`);
+  say(
+    `status under load: ${SECONDS} s per process at ${LEVELS.join(' and ')} connections, in ${ROUNDS} turns; ${loadNote()}`,
+  );
   const world = await GcpWorld.start();
   const results = new Map<string, Figures>();
   try {
     const project = await world.project();
-    // BENCH_LOAD_NODE_OPTIONS: V8 flags for every function process (e.g. a heap cap, as on a small instance).
-    const nodeOptions = process.env.BENCH_LOAD_NODE_OPTIONS;
-    const base = {
-      ...world.env(project.id),
-      FUNCTION_SIGNATURE_TYPE: 'http',
-      ...(nodeOptions && { NODE_OPTIONS: nodeOptions }),
+    const deployed = await deployedEnv(ROOT);
+    // BENCH_LOAD_NODE_OPTIONS (A/B of a setting): replaces the deployed NODE_OPTIONS in every process.
+    const override = process.env.BENCH_LOAD_NODE_OPTIONS;
+    const runtime = {
+      ...deployed.runtime('status'),
+      ...(override !== undefined && { NODE_OPTIONS: override }),
     };
+    say(`NODE_OPTIONS of every process: ${runtime.NODE_OPTIONS ?? '(none)'}`);
+    const base = { ...world.env(project.id), ...runtime, FUNCTION_SIGNATURE_TYPE: 'http' };
+    const secrets = deployed.secrets('status', (id) => world.configSecrets[id]);
     const servers: Server[] = [
-      { name: 'status', source: ENTRY, env: base },
+      { name: 'status', source: ENTRY, env: { ...base, ...secrets } },
       { name: 'hello', source: FLOOR, env: { ...base, BENCH_FLOOR_CLIENTS: '' } },
       {
         name: 'floor+io',
         source: FLOOR,
-        env: { ...base, BENCH_FLOOR_CLIENTS: 'firestore,secret-manager', BENCH_FLOOR_IO: '1' },
+        env: { ...base, BENCH_FLOOR_CLIENTS: 'firestore', BENCH_FLOOR_IO: '1' },
       },
     ];
     const headers = { authorization: `Bearer ${world.apiKey}` };
-    for (const server of servers) {
-      // BENCH_LOAD_NODE_ARGS: node flags for diagnosis, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-      const nodeArgs = process.env.BENCH_LOAD_NODE_ARGS?.split(' ').filter(Boolean);
-      const proc = await FunctionProcess.spawn({
-        source: server.source,
-        target: 'status',
-        signature: 'http',
-        env: server.env,
-        nodeArgs,
-      });
-      try {
+    // BENCH_LOAD_NODE_ARGS: node flags for diagnosis, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    const nodeArgs = process.env.BENCH_LOAD_NODE_ARGS?.split(' ').filter(Boolean);
+    const procs: FunctionProcess[] = [];
+    try {
+      for (const server of servers) {
+        const proc = await FunctionProcess.spawn({
+          source: server.source,
+          target: 'status',
+          signature: 'http',
+          env: server.env,
+          nodeArgs,
+        });
+        procs.push(proc);
         await proc.firstRequest({ method: 'GET', path: '/status', headers, expect: [200] });
-        const url = `http://127.0.0.1:${proc.port}/status`;
-        for (const connections of LEVELS) {
-          await autocannon({ url, connections, duration: WARM_SECONDS, headers });
-          const load = load1();
-          const result = await autocannon({ url, connections, duration: SECONDS, headers });
+      }
+      for (const connections of LEVELS) {
+        const loads: number[] = [];
+        const rounds = servers.map((): Round[] => []);
+        const drive = async (i: number, duration: number) => {
+          const url = `http://127.0.0.1:${procs[i].port}/status`;
+          const result = await autocannon({ url, connections, duration, headers });
           if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
             throw new Error(
-              `${server.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts\n${proc.logTail()}`,
+              `${servers[i].name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts\n${procs[i].logTail()}`,
             );
           }
-          const { peakRss } = proc.memory();
-          results.set(`${server.name}@${connections}`, {
-            rps: result.requests.average,
-            p50: result.latency.p50,
-            p99: result.latency.p99,
-            peakRss,
-            load,
-          });
+          return result;
+        };
+        for (let i = 0; i < servers.length; i++) await drive(i, WARM_SECONDS);
+        // Short turns, each process in rotated order: a load swing from other work on the machine
+        // lands on every process alike instead of on whichever one it happened to meet.
+        for (let round = 0; round < ROUNDS; round++) {
+          loads.push(load1());
+          for (let k = 0; k < servers.length; k++) {
+            const i = (k + round) % servers.length;
+            const result = await drive(i, SECONDS / ROUNDS);
+            rounds[i].push({
+              requests: result.requests.total,
+              seconds: result.duration,
+              p50: result.latency.p50,
+              p99: result.latency.p99,
+            });
+          }
         }
-      } finally {
-        await proc.stop();
+        servers.forEach((server, i) =>
+          results.set(`${server.name}@${connections}`, {
+            rps: sum(rounds[i].map((r) => r.requests)) / sum(rounds[i].map((r) => r.seconds)),
+            p50: median(rounds[i].map((r) => r.p50)),
+            p99: max(rounds[i].map((r) => r.p99)),
+            peakRss: procs[i].memory().peakRss,
+            load: median(loads),
+          }),
+        );
       }
+      const { heavy, total } = summarise((await procs[0].dump()).modules);
+      say(`status loaded ${total} modules; heavy packages: ${heavy.join(' ')}`);
+    } finally {
+      for (const proc of procs) await proc.stop();
     }
     await project.close();
   } finally {
@@ -105,6 +150,8 @@ async function main(): Promise<void> {
   }
   report(results);
 }
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 function report(results: Map<string, Figures>): void {
   const ratios: RatioLine[] = [];
@@ -157,7 +204,8 @@ function report(results: Map<string, Figures>): void {
     ),
   );
   say(
-    'peak RSS is VmHWM after that run (the process peak so far); load avg is the 1-min figure as the run began',
+    'p50: median of the turns; p99: the worst turn; peak RSS: VmHWM after the level (the process peak so far); ' +
+      'load avg: median 1-min figure as each round began',
   );
   writeResult('statusLoad', ratios, { results: Object.fromEntries(results) });
 }

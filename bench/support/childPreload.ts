@@ -9,8 +9,13 @@
  * - BENCH_TRACE_LOADS=1: also records, for each package our code (or the entry) requires, when it was
  *   first required (ms since process start) and how long that took, dependencies included; and when
  *   the server began to listen. For diagnosis only: the hook itself costs a little.
+ * - BENCH_FIRESTORE_REST=1 (experiment): `new Firestore()` gets `preferRest: true` (HTTP/1.1 + JSON through
+ *   google-gax's fallback instead of gRPC). On the emulator the fallback still wants credentials, so it
+ *   gets a google-auth-library OAuth2Client holding the emulator's fixed `owner` token (no network).
  * - BENCH_CLOCK_OFFSET_MS: `Date.now()` and `new Date()` run this far ahead, so a scheduled function
  *   (morningAlert at 08:30 ET) does its real work whenever the benchmark happens to run.
+ * - Always: the process exits when the benchmark that spawned it is gone (killed by the driver's limit,
+ *   or by hand), so no orphaned function keeps a core busy under the next measurement.
  */
 import { writeFileSync } from 'node:fs';
 import Module from 'node:module';
@@ -20,8 +25,15 @@ import path from 'node:path';
 type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
 type ClientClass = new (options?: Record<string, unknown>, gax?: unknown) => object;
 
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(1);
+}, 1_000).unref();
+
 const port = Number(process.env.BENCH_SECRET_MANAGER_PORT);
 if (port > 0) pointSecretManagerAt(port);
+
+if (process.env.BENCH_FIRESTORE_REST === '1') firestoreOverRest();
 
 const offset = Number(process.env.BENCH_CLOCK_OFFSET_MS);
 if (offset) shiftClock(offset);
@@ -72,6 +84,43 @@ function pointSecretManagerAt(smPort: number): void {
     }
     return exported;
   };
+}
+
+function firestoreOverRest(): void {
+  const loader = Module as unknown as { _load: Load };
+  const load = loader._load;
+  let patched = false;
+  loader._load = function (this: unknown, request, parent, isMain) {
+    const exported = load.call(this, request, parent, isMain);
+    if (!patched && request === '@google-cloud/firestore') {
+      patched = true;
+      const pkg = exported as { Firestore: ClientClass };
+      const Original = pkg.Firestore;
+      pkg.Firestore = class extends Original {
+        constructor(settings: Record<string, unknown> = {}) {
+          super({
+            ...settings,
+            preferRest: true,
+            ...(process.env.FIRESTORE_EMULATOR_HOST && emulatorAuth()),
+          });
+        }
+      };
+    }
+    return exported;
+  };
+}
+
+function emulatorAuth(): { authClient: unknown } {
+  const gax = path.dirname(
+    require.resolve('google-gax', { paths: [require.resolve('@google-cloud/firestore')] }),
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the copy google-gax itself uses
+  const { OAuth2Client } = require(require.resolve('google-auth-library', { paths: [gax] })) as {
+    OAuth2Client: new () => { setCredentials(c: Record<string, unknown>): void };
+  };
+  const client = new OAuth2Client();
+  client.setCredentials({ access_token: 'owner', expiry_date: Date.now() + 24 * 3_600_000 });
+  return { authClient: client };
 }
 
 function shiftClock(ms: number): void {

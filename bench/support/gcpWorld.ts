@@ -60,6 +60,18 @@ export class GcpWorld {
     return new GcpWorld(emulators, fake, client, sim, bot);
   }
 
+  /** Every configuration secret a deployment holds (bootstrap-secrets.sh), by id; Slack is off. */
+  get configSecrets(): Readonly<Record<string, string>> {
+    return {
+      'etrade-oauth-prod-consumer': JSON.stringify(DEMO_CONSUMER),
+      'etrade-oauth-sandbox-consumer': JSON.stringify(DEMO_CONSUMER),
+      [SECRET_IDS.loginLinkKey]: LOGIN_LINK_KEY,
+      [SECRET_IDS.apiKeyHash]: this.apiKeyHash,
+      [SECRET_IDS.telegramBotToken]: BOT_TOKEN,
+      [SECRET_IDS.telegramWebhookSecret]: WEBHOOK_SECRET,
+    };
+  }
+
   /** What a deployed function's environment holds (plus the preload's Secret Manager port). */
   env(projectId: string): Record<string, string> {
     return {
@@ -87,17 +99,8 @@ export class GcpWorld {
   async project(options: { liveToken?: boolean } = {}): Promise<BenchProject> {
     const id = `bench-${process.pid}-${++this.projects}`;
     const parent = `projects/${id}`;
-    const consumer = JSON.stringify(DEMO_CONSUMER);
-    const secrets: [string, string][] = [
-      ['etrade-oauth-prod-consumer', consumer],
-      ['etrade-oauth-sandbox-consumer', consumer],
-      [SECRET_IDS.loginLinkKey, LOGIN_LINK_KEY],
-      [SECRET_IDS.apiKeyHash, this.apiKeyHash],
-      [SECRET_IDS.telegramBotToken, BOT_TOKEN],
-      [SECRET_IDS.telegramWebhookSecret, WEBHOOK_SECRET],
-    ];
     await Promise.all(
-      secrets.map(async ([secretId, value]) => {
+      Object.entries(this.configSecrets).map(async ([secretId, value]) => {
         await this.smClient.createSecret({ parent, secretId, secret: { replication: { automatic: {} } } });
         await this.smClient.addSecretVersion({
           parent: `${parent}/secrets/${secretId}`,
