@@ -14,13 +14,8 @@ import {
   type TokenSecret,
 } from '../../ports/secretVault';
 import { crc32c } from './crc32c';
-import {
-  REAL_TIMING,
-  retryUnavailable,
-  WRITE_RETRY,
-  type RetryTiming,
-  type UnavailableRetryPolicy,
-} from './unavailableRetry';
+import { REAL_RETRY_DEPS, type RetryDeps, type RetryPolicy } from '../../retry';
+import { retryUnavailable, WRITE_RETRY } from './unavailableRetry';
 
 type AccessResponse = protos.google.cloud.secretmanager.v1.IAccessSecretVersionResponse;
 
@@ -38,9 +33,9 @@ const FAILED_PRECONDITION = 9;
 
 export interface SecretManagerVaultOptions {
   /** For writes the client sends once; see unavailableRetry.ts. Default WRITE_RETRY. */
-  readonly writeRetry?: UnavailableRetryPolicy;
+  readonly writeRetry?: RetryPolicy;
   /** Sleep and randomness of the retry backoff; tests pass their own. */
-  readonly timing?: RetryTiming;
+  readonly timing?: RetryDeps;
 }
 
 /**
@@ -49,8 +44,8 @@ export interface SecretManagerVaultOptions {
  * increasing ones.
  */
 export class SecretManagerVault implements SecretVault {
-  private readonly writeRetry: UnavailableRetryPolicy;
-  private readonly timing: RetryTiming;
+  private readonly writeRetry: RetryPolicy;
+  private readonly timing: RetryDeps;
 
   constructor(
     private readonly client: SecretManagerServiceClient,
@@ -59,7 +54,7 @@ export class SecretManagerVault implements SecretVault {
   ) {
     if (!/^[^/\s]+$/.test(projectId)) throw new TypeError('projectId must be a non-empty project id');
     this.writeRetry = options.writeRetry ?? WRITE_RETRY;
-    this.timing = options.timing ?? REAL_TIMING;
+    this.timing = options.timing ?? REAL_RETRY_DEPS;
   }
 
   /**
