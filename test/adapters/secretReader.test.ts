@@ -11,29 +11,15 @@ import { createContext } from '../../shared/app/createContext';
 import { silentLogger } from '../../shared/log';
 import { SECRET_IDS, type SecretReader } from '../../shared/ports/secretReader';
 import { secretReaderContract } from '../contracts/secretReader.contract';
-import {
-  secretManagerClientOptions,
-  startFakeSecretManager,
-  type FakeSecretManager,
-} from '../fakes/secretManagerServer';
 import { TEST_PROJECT_ID } from '../global/testEnv';
+import { useFakeSecretManager } from '../support/fakeSecretManager';
 
 // One contract, run unchanged against every SecretReader adapter; then what only the environment
 // reader has to get right: names, and never building the Secret Manager reader it does not need.
-
-let fake: FakeSecretManager;
 let client: SecretManagerServiceClient;
 let projects = 0;
 
-beforeAll(async () => {
-  fake = await startFakeSecretManager();
-  client = new SecretManagerServiceClient(secretManagerClientOptions(fake.port));
-});
-
-afterAll(async () => {
-  await client.close();
-  await fake.close();
-});
+useFakeSecretManager((started) => ({ client } = started));
 
 /** A fresh project holding `secrets`, one version each, as infra/bootstrap-secrets.sh leaves them. */
 async function secretManagerProject(secrets: Readonly<Record<string, string>>): Promise<string> {

@@ -9,12 +9,9 @@ import { SecretManagerVault } from '../../shared/adapters/gcp/secretManagerVault
 import { WRITE_RETRY } from '../../shared/adapters/gcp/unavailableRetry';
 import { accessSecretId } from '../../shared/ports/secretVault';
 import { crc32c as fakeCrc32c } from '../fakes/secretManager/crc32c';
-import {
-  secretManagerClientOptions,
-  startFakeSecretManager,
-  type FakeSecretManager,
-} from '../fakes/secretManagerServer';
+import { type FakeSecretManager } from '../fakes/secretManagerServer';
 import { TEST_PROJECT_ID } from '../global/testEnv';
+import { useFakeSecretManager } from '../support/fakeSecretManager';
 
 // What only the Secret Manager adapter has to get right: the service's `latest` rule, its retries,
 // checksums, secret creation races, and payloads written by someone else.
@@ -23,15 +20,7 @@ let fake: FakeSecretManager;
 let client: SecretManagerServiceClient;
 let projects = 0;
 
-beforeAll(async () => {
-  fake = await startFakeSecretManager();
-  client = new SecretManagerServiceClient(secretManagerClientOptions(fake.port));
-});
-
-afterAll(async () => {
-  await client.close();
-  await fake.close();
-});
+useFakeSecretManager((started) => ({ fake, client } = started));
 
 /**
  * A vault on a project of its own, and the resource name of connection `alpha`'s secret there. Its

@@ -4,12 +4,9 @@ import { status } from '@grpc/grpc-js';
 import { SecretManagerServiceClient, type protos } from '@google-cloud/secret-manager';
 
 import { TEST_PROJECT_ID } from '../global/testEnv';
-import {
-  secretManagerClientOptions,
-  startFakeSecretManager,
-  type FakeSecretManager,
-} from '../fakes/secretManagerServer';
+import { type FakeSecretManager } from '../fakes/secretManagerServer';
 import { crc32c } from '../fakes/secretManager/crc32c';
+import { useFakeSecretManager } from '../support/fakeSecretManager';
 
 // The real @google-cloud/secret-manager client against the in-memory fake: proves the wire protocol,
 // the credentials plumbing and the service semantics the rest of the suite relies on.
@@ -17,15 +14,7 @@ import { crc32c } from '../fakes/secretManager/crc32c';
 let fake: FakeSecretManager;
 let client: SecretManagerServiceClient;
 
-beforeAll(async () => {
-  fake = await startFakeSecretManager();
-  client = new SecretManagerServiceClient(secretManagerClientOptions(fake.port));
-});
-
-afterAll(async () => {
-  await client.close();
-  await fake.close();
-});
+useFakeSecretManager((started) => ({ fake, client } = started));
 
 type ListRequest = protos.google.cloud.secretmanager.v1.IListSecretVersionsRequest;
 type Version = protos.google.cloud.secretmanager.v1.ISecretVersion;
