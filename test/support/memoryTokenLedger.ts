@@ -1,32 +1,19 @@
+import { RecordWrites } from '../../shared/ledger/recordWrites';
 import {
-  applyDead,
-  applyIssued,
-  applyKeepAlive,
-  applyUsed,
   assertMarkerHolder,
   claimAttempt,
   emptyRecord,
   markerHeldBy,
   markerIsLive,
 } from '../../shared/ledger/transitions';
-import type {
-  FlowClaim,
-  GenerationWrite,
-  IssueCommand,
-  IssueResult,
-  KeepAliveHealth,
-  KeepAliveResult,
-  PendingFlow,
-  TokenLedger,
-  TokenRecord,
-} from '../../shared/ports/tokenLedger';
+import type { FlowClaim, PendingFlow, TokenLedger, TokenRecord } from '../../shared/ports/tokenLedger';
 
 /**
  * The TokenLedger in memory, on the same pure transitions as the file and Firestore adapters, for
  * tests that replay years of days and would otherwise spend their time in fsync. Each method runs
  * synchronously inside its promise, so concurrent callers see one another's writes in order.
  */
-export class MemoryTokenLedger implements TokenLedger {
+export class MemoryTokenLedger extends RecordWrites implements TokenLedger {
   readonly records = new Map<string, TokenRecord>();
   readonly flows = new Map<string, PendingFlow>();
   readonly markers = new Map<string, { at: Date; expiresAt: Date; holder?: string }>();
@@ -37,30 +24,6 @@ export class MemoryTokenLedger implements TokenLedger {
 
   async getMany(connectionIds: readonly string[]): Promise<TokenRecord[]> {
     return connectionIds.map((id) => this.records.get(id) ?? emptyRecord(id));
-  }
-
-  async recordIssued(command: IssueCommand): Promise<IssueResult> {
-    return this.write(command.connectionId, (current) => applyIssued(current, command));
-  }
-
-  async recordUsed(connectionId: string, generation: number, at: Date): Promise<GenerationWrite<never>> {
-    return this.write(connectionId, (current) => applyUsed(current, generation, at));
-  }
-
-  async recordKeepAlive(
-    connectionId: string,
-    generation: number,
-    result: KeepAliveResult,
-  ): Promise<GenerationWrite<KeepAliveHealth>> {
-    return this.write(connectionId, (current) => applyKeepAlive(current, generation, result));
-  }
-
-  async recordDead(
-    connectionId: string,
-    generation: number,
-    death: { readonly at: Date; readonly kind: 'revoked' | 'died' },
-  ): Promise<GenerationWrite<never>> {
-    return this.write(connectionId, (current) => applyDead(current, generation, death));
   }
 
   async createFlow(flow: PendingFlow): Promise<void> {
@@ -96,10 +59,10 @@ export class MemoryTokenLedger implements TokenLedger {
     return true;
   }
 
-  private write<R extends { readonly record: TokenRecord }>(
+  protected async updateRecord<R extends { readonly record: TokenRecord }>(
     connectionId: string,
     decide: (current: TokenRecord) => R,
-  ): R {
+  ): Promise<R> {
     const result = decide(this.records.get(connectionId) ?? emptyRecord(connectionId));
     this.records.set(connectionId, result.record);
     return result;

@@ -1,3 +1,4 @@
+import { RecordWrites } from '../../ledger/recordWrites';
 import {
   GrpcStatus,
   Timestamp,
@@ -9,10 +10,6 @@ import {
 } from '@google-cloud/firestore';
 
 import {
-  applyDead,
-  applyIssued,
-  applyKeepAlive,
-  applyUsed,
   assertMarkerHolder,
   claimAttempt,
   emptyRecord,
@@ -26,17 +23,7 @@ import {
   encodeRecord,
   type InstantCodec,
 } from '../../ledger/storedForm';
-import type {
-  FlowClaim,
-  IssueCommand,
-  IssueResult,
-  KeepAliveHealth,
-  KeepAliveResult,
-  GenerationWrite,
-  PendingFlow,
-  TokenLedger,
-  TokenRecord,
-} from '../../ports/tokenLedger';
+import type { FlowClaim, PendingFlow, TokenLedger, TokenRecord } from '../../ports/tokenLedger';
 
 export interface FirestoreTokenLedgerOptions {
   /** Prepended to every collection name, so tests (or two deployments) can share one database. */
@@ -65,7 +52,7 @@ const HOLDER_FIELD = 'holder';
  * so a retried transaction simply decides again on the fresh value. Flows and markers carry `expireAt`,
  * the field the Terraform TTL policy names, so Firestore deletes them on its own.
  */
-export class FirestoreTokenLedger implements TokenLedger {
+export class FirestoreTokenLedger extends RecordWrites implements TokenLedger {
   private readonly connections: CollectionReference;
   private readonly flows: CollectionReference;
   private readonly markers: CollectionReference;
@@ -75,6 +62,7 @@ export class FirestoreTokenLedger implements TokenLedger {
     private readonly firestore: Firestore,
     options: FirestoreTokenLedgerOptions = {},
   ) {
+    super();
     const prefix = options.collectionPrefix ?? '';
     this.connections = firestore.collection(`${prefix}${FIRESTORE_COLLECTIONS.connections}`);
     this.flows = firestore.collection(`${prefix}${FIRESTORE_COLLECTIONS.pinFlows}`);
@@ -91,30 +79,6 @@ export class FirestoreTokenLedger implements TokenLedger {
     if (connectionIds.length === 0) return [];
     const snapshots = await this.firestore.getAll(...connectionIds.map((id) => this.connection(id)));
     return snapshots.map((snapshot, i) => toRecord(connectionIds[i], snapshot));
-  }
-
-  recordIssued(command: IssueCommand): Promise<IssueResult> {
-    return this.updateRecord(command.connectionId, (current) => applyIssued(current, command));
-  }
-
-  recordUsed(connectionId: string, generation: number, at: Date): Promise<GenerationWrite<never>> {
-    return this.updateRecord(connectionId, (current) => applyUsed(current, generation, at));
-  }
-
-  recordKeepAlive(
-    connectionId: string,
-    generation: number,
-    result: KeepAliveResult,
-  ): Promise<GenerationWrite<KeepAliveHealth>> {
-    return this.updateRecord(connectionId, (current) => applyKeepAlive(current, generation, result));
-  }
-
-  recordDead(
-    connectionId: string,
-    generation: number,
-    death: { readonly at: Date; readonly kind: 'revoked' | 'died' },
-  ): Promise<GenerationWrite<never>> {
-    return this.updateRecord(connectionId, (current) => applyDead(current, generation, death));
   }
 
   async createFlow(flow: PendingFlow): Promise<void> {
@@ -185,7 +149,7 @@ export class FirestoreTokenLedger implements TokenLedger {
   }
 
   /** Reads, decides with a pure transition, and writes only when the transition changed the record. */
-  private updateRecord<R extends { readonly record: TokenRecord }>(
+  protected updateRecord<R extends { readonly record: TokenRecord }>(
     connectionId: string,
     decide: (current: TokenRecord) => R,
   ): Promise<R> {

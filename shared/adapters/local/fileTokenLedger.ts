@@ -1,11 +1,8 @@
+import { RecordWrites } from '../../ledger/recordWrites';
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 
 import {
-  applyDead,
-  applyIssued,
-  applyKeepAlive,
-  applyUsed,
   assertMarkerHolder,
   claimAttempt,
   emptyRecord,
@@ -21,17 +18,7 @@ import {
   type StoredFields,
 } from '../../ledger/storedForm';
 import { systemClock, type Clock } from '../../ports/clock';
-import type {
-  FlowClaim,
-  GenerationWrite,
-  IssueCommand,
-  IssueResult,
-  KeepAliveHealth,
-  KeepAliveResult,
-  PendingFlow,
-  TokenLedger,
-  TokenRecord,
-} from '../../ports/tokenLedger';
+import type { FlowClaim, PendingFlow, TokenLedger, TokenRecord } from '../../ports/tokenLedger';
 import { assertInstant } from '../../time/calendarDate';
 import { AsyncMutex, writeFileAtomic } from './atomicFile';
 
@@ -62,7 +49,7 @@ interface QueuedWrite {
  * half of one. The queue belongs to the instance: use one instance per file, in one process. The clock only decides when expired
  * flows and markers are pruned: the local stand-in for Firestore's TTL, which also runs on wall time.
  */
-export class FileTokenLedger implements TokenLedger {
+export class FileTokenLedger extends RecordWrites implements TokenLedger {
   private readonly writes = new AsyncMutex();
   private readonly clock: Clock;
   private cache?: { readonly state: LedgerState; readonly mtimeMs: number; readonly size: number };
@@ -76,6 +63,7 @@ export class FileTokenLedger implements TokenLedger {
     private readonly filePath: string,
     options: { readonly clock?: Clock } = {},
   ) {
+    super();
     this.clock = options.clock ?? systemClock;
   }
 
@@ -90,30 +78,6 @@ export class FileTokenLedger implements TokenLedger {
   async getMany(connectionIds: readonly string[]): Promise<TokenRecord[]> {
     const { connections } = await this.load();
     return connectionIds.map((id) => connections.get(id) ?? emptyRecord(id));
-  }
-
-  recordIssued(command: IssueCommand): Promise<IssueResult> {
-    return this.updateRecord(command.connectionId, (current) => applyIssued(current, command));
-  }
-
-  recordUsed(connectionId: string, generation: number, at: Date): Promise<GenerationWrite<never>> {
-    return this.updateRecord(connectionId, (current) => applyUsed(current, generation, at));
-  }
-
-  recordKeepAlive(
-    connectionId: string,
-    generation: number,
-    result: KeepAliveResult,
-  ): Promise<GenerationWrite<KeepAliveHealth>> {
-    return this.updateRecord(connectionId, (current) => applyKeepAlive(current, generation, result));
-  }
-
-  recordDead(
-    connectionId: string,
-    generation: number,
-    death: { readonly at: Date; readonly kind: 'revoked' | 'died' },
-  ): Promise<GenerationWrite<never>> {
-    return this.updateRecord(connectionId, (current) => applyDead(current, generation, death));
   }
 
   createFlow(flow: PendingFlow): Promise<void> {
@@ -156,7 +120,7 @@ export class FileTokenLedger implements TokenLedger {
     });
   }
 
-  private updateRecord<R extends { readonly record: TokenRecord }>(
+  protected updateRecord<R extends { readonly record: TokenRecord }>(
     connectionId: string,
     decide: (current: TokenRecord) => R,
   ): Promise<R> {
