@@ -1,5 +1,5 @@
 import { morningEscalationNotice } from './morningNotice';
-import { claimOnce, tellOrRelease } from './onceADay';
+import { remindUnlessRenewed } from './onceADay';
 import {
   gateLogFields,
   type MorningAlertOptions,
@@ -7,7 +7,6 @@ import {
   type MorningAlertResult,
   type MorningCtx,
   morningGate,
-  prodToken,
 } from './tradingMorning';
 
 /** Cloud Scheduler fires at open − 15 min (`15 9 * * 1-5`); a delivery up to 5 minutes early still counts. */
@@ -37,14 +36,10 @@ export async function runMorningEscalation(
   };
   if (!gate.open) return result(gate.reason);
 
-  const prod = await prodToken(ctx, now, nyDate);
-  if (prod.renewedToday) return result('already-renewed');
-
-  const link = options.loginLink ? await options.loginLink() : ctx.pageUrl;
-  const claim = await claimOnce(ctx, `morning-escalation:${nyDate}`, now);
-  if (!claim) return result('already-sent');
-
-  const notice = morningEscalationNotice({ ...prod, open: gate.open, now, link });
-  await tellOrRelease(ctx, claim, notice);
-  return result('sent');
+  const open = gate.open;
+  return result(
+    await remindUnlessRenewed(ctx, options, { now, nyDate }, 'morning-escalation', (prod, link) =>
+      morningEscalationNotice({ ...prod, open, now, link }),
+    ),
+  );
 }

@@ -1,6 +1,6 @@
 import { warnAgingConsumerKeys } from './consumerKeyAging';
 import { morningReminderNotice } from './morningNotice';
-import { claimOnce, tellOrRelease } from './onceADay';
+import { remindUnlessRenewed } from './onceADay';
 import {
   gateLogFields,
   type MorningAlertOptions,
@@ -8,7 +8,6 @@ import {
   type MorningAlertResult,
   type MorningCtx,
   morningGate,
-  prodToken,
 } from './tradingMorning';
 
 export {
@@ -54,30 +53,9 @@ export async function runMorningAlert(
   };
   if (!gate.open) return result(gate.reason);
 
-  const reason = await remindOnce(ctx, options, now, gate);
+  const open = gate.open;
+  const reason = await remindUnlessRenewed(ctx, options, { now, nyDate }, 'morning-alert', (prod, link) =>
+    morningReminderNotice({ ...prod, open, earlyClose: ctx.calendar.isEarlyClose(nyDate), link }),
+  );
   return result(reason, await warnAgingConsumerKeys(ctx, now));
-}
-
-async function remindOnce(
-  ctx: MorningCtx,
-  options: MorningAlertOptions,
-  now: Date,
-  { open, nyDate }: { open: Date; nyDate: string },
-): Promise<MorningAlertReason> {
-  const prod = await prodToken(ctx, now, nyDate);
-  if (prod.renewedToday) return 'already-renewed';
-
-  // The link first: if making it fails, the marker is still free for Pub/Sub's retry.
-  const link = options.loginLink ? await options.loginLink() : ctx.pageUrl;
-  const claim = await claimOnce(ctx, `morning-alert:${nyDate}`, now);
-  if (!claim) return 'already-sent';
-
-  const notice = morningReminderNotice({
-    ...prod,
-    open,
-    earlyClose: ctx.calendar.isEarlyClose(nyDate),
-    link,
-  });
-  await tellOrRelease(ctx, claim, notice);
-  return 'sent';
 }

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { AppError } from '../app/errors';
 import { deliveryOf, type Notice, type NoticeDelivery } from '../ports/notifier';
-import { MORNING_MARKER_TTL_MS, type MorningCtx } from './tradingMorning';
+import {
+  MORNING_MARKER_TTL_MS,
+  type MorningAlertOptions,
+  type MorningCtx,
+  prodToken,
+  type ProdToken,
+} from './tradingMorning';
 
 /**
  * The once-per-day marker of the morning notices under Pub/Sub's at-least-once delivery: the first
@@ -12,13 +18,34 @@ import { MORNING_MARKER_TTL_MS, type MorningCtx } from './tradingMorning';
  */
 
 /** One delivery's hold on the day's marker: only this delivery can give it back. */
-export interface MarkerClaim {
+interface MarkerClaim {
   readonly key: string;
   readonly holder: string;
 }
 
+/**
+ * What both morning stages do once their window is open: nothing if prod was renewed today; else
+ * the sign-in link (first: if making it fails, the marker is still free for Pub/Sub's retry), the
+ * day's claim under `marker`, and the notice, told once or the claim given back (tellOrRelease).
+ */
+export async function remindUnlessRenewed(
+  ctx: MorningCtx,
+  options: MorningAlertOptions,
+  at: { readonly now: Date; readonly nyDate: string },
+  marker: string,
+  notice: (prod: ProdToken, link: string) => Notice,
+): Promise<'sent' | 'already-renewed' | 'already-sent'> {
+  const prod = await prodToken(ctx, at.now, at.nyDate);
+  if (prod.renewedToday) return 'already-renewed';
+  const link = options.loginLink ? await options.loginLink() : ctx.pageUrl;
+  const claim = await claimOnce(ctx, `${marker}:${at.nyDate}`, at.now);
+  if (!claim) return 'already-sent';
+  await tellOrRelease(ctx, claim, notice(prod, link));
+  return 'sent';
+}
+
 /** The claim for the first delivery that asks; every later one (same key) gets undefined. */
-export async function claimOnce(
+async function claimOnce(
   ctx: Pick<MorningCtx, 'ledger'>,
   key: string,
   now: Date,
@@ -35,7 +62,7 @@ export async function claimOnce(
  * after the open is acknowledged as `outside-window`. A notifier that throws (a lone channel
  * reports failure that way) is "nobody told" too: released, then its error goes on.
  */
-export async function tellOrRelease(
+async function tellOrRelease(
   ctx: Pick<MorningCtx, 'ledger' | 'notifier' | 'log'>,
   claim: MarkerClaim,
   notice: Notice,
