@@ -16,7 +16,7 @@ import { TEST_PROJECT_ID } from '../global/testEnv';
 import { FunctionsHarness, type Credentials } from '../support/functionsHarness';
 import { LOGIN_LINK_KEY } from '../support/localWorld';
 import { RecordingNotifier } from '../support/recordingNotifier';
-import { CANARY_CONSUMER, SimulatedEtrade, loginAndReadPin } from '../support/simulatedEtrade';
+import { CANARY_CONSUMER, SimulatedEtrade } from '../support/simulatedEtrade';
 
 /**
  * The deployed composition (USE_GCP=1): Firestore and Pub/Sub emulators, the Secret Manager fake over
@@ -99,17 +99,7 @@ describe('the functions on the GCP adapters', () => {
     await etrade.close();
   });
 
-  async function renew() {
-    const started = await fx.call('requestToken', '/api/request-token', {
-      body: { connection: 'prod' },
-      credentials: trader,
-    });
-    const { flowId, authorizeUrl } = started.body as { flowId: string; authorizeUrl: string };
-    return fx.call('exchangePin', '/api/exchange-pin', {
-      body: { flowId, pin: await loginAndReadPin(authorizeUrl) },
-      credentials: trader,
-    });
-  }
+  const renew = () => fx.renew(trader);
 
   it('stores each renewal as a Secret Manager version, disables the old one, destroys older ones, records the generation in Firestore', async () => {
     expect((await renew()).body).toMatchObject({ generation: 1, secretVersion: '1' });

@@ -1,4 +1,3 @@
-import { loginAndReadPin } from '../support/simulatedEtrade';
 import { FunctionsHarness, type Credentials } from '../support/functionsHarness';
 import { LocalWorld } from '../support/localWorld';
 
@@ -24,16 +23,7 @@ describe('the functions over HTTP and CloudEvents, through functions-framework',
     await world.close();
   });
 
-  async function renew(connection = 'prod') {
-    const started = await fx.call('requestToken', '/api/request-token', {
-      body: { connection },
-      credentials: trader,
-    });
-    expect(started.status).toBe(201);
-    const { flowId, authorizeUrl } = started.body as { flowId: string; authorizeUrl: string };
-    const pin = await loginAndReadPin(authorizeUrl);
-    return fx.call('exchangePin', '/api/exchange-pin', { body: { flowId, pin }, credentials: trader });
-  }
+  const renew = (connection = 'prod') => fx.renew(trader, connection);
 
   const prodStatus = async () => {
     const answer = await fx.call('status', '/status', { credentials: trader });

@@ -1,7 +1,6 @@
 import type { SecretVault } from '../../shared/ports/secretVault';
 import { FunctionsHarness, type Credentials } from '../support/functionsHarness';
 import { LocalWorld } from '../support/localWorld';
-import { loginAndReadPin } from '../support/simulatedEtrade';
 
 /**
  * A Pub/Sub keep-alive tick racing a PIN exchange, both through the deployed entry point: the
@@ -22,17 +21,7 @@ describe('keepAlive racing exchangePin', () => {
     await world.close();
   });
 
-  async function renew() {
-    const started = await fx.call('requestToken', '/api/request-token', {
-      body: { connection: 'prod' },
-      credentials: trader,
-    });
-    const { flowId, authorizeUrl } = started.body as { flowId: string; authorizeUrl: string };
-    return fx.call('exchangePin', '/api/exchange-pin', {
-      body: { flowId, pin: await loginAndReadPin(authorizeUrl) },
-      credentials: trader,
-    });
-  }
+  const renew = () => fx.renew(trader);
 
   it('never records onto, or announces for, the newer generation', async () => {
     await renew();

@@ -6,7 +6,6 @@ import { Firestore } from '@google-cloud/firestore';
 import { FirestoreTokenLedger } from '../../shared/adapters/gcp/firestoreTokenLedger';
 import { FunctionsHarness, type Credentials } from '../support/functionsHarness';
 import { LocalWorld } from '../support/localWorld';
-import { loginAndReadPin } from '../support/simulatedEtrade';
 
 /** The real Firestore ledger (emulator), counting the reads the status function makes. */
 class CountingFirestoreLedger extends FirestoreTokenLedger {
@@ -70,18 +69,7 @@ describe('the status function under concurrent requests', () => {
   const prod = async () => (await status()).connections.find((c) => c.id === 'prod')!;
 
   async function renew(): Promise<void> {
-    const trader = await fx.signIn();
-    const started = await fx.call('requestToken', '/api/request-token', {
-      body: { connection: 'prod' },
-      credentials: trader,
-    });
-    const { flowId, authorizeUrl } = started.body as { flowId: string; authorizeUrl: string };
-    const pin = await loginAndReadPin(authorizeUrl);
-    const exchanged = await fx.call('exchangePin', '/api/exchange-pin', {
-      body: { flowId, pin },
-      credentials: trader,
-    });
-    expect(exchanged.status).toBe(200);
+    expect((await fx.renew(await fx.signIn())).status).toBe(200);
   }
 
   it('answers 16 concurrent requests from one ledger read, saying how fresh it is', async () => {

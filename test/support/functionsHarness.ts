@@ -5,6 +5,7 @@ import { useContext } from '../../shared/app/instance';
 import { createLoginLink } from '../../shared/auth';
 import type { AppContext } from '../../shared/app/context';
 import { LOGIN_LINK_KEY } from './localWorld';
+import { loginAndReadPin } from './simulatedEtrade';
 import '../../functions';
 
 export const HTTP_FUNCTIONS = [
@@ -96,6 +97,21 @@ export class FunctionsHarness {
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /**
+   * The page's renewal through the deployed functions: requestToken, the trader at the simulator's
+   * authorize page for the PIN, exchangePin. Answers exchangePin's answer; a refused start throws.
+   */
+  async renew(credentials: Credentials, connection = 'prod'): Promise<Answer> {
+    const started = await this.call('requestToken', '/api/request-token', {
+      body: { connection },
+      credentials,
+    });
+    if (started.status !== 201) throw new Error(`requestToken answered ${started.status}`);
+    const { flowId, authorizeUrl } = started.body as { flowId: string; authorizeUrl: string };
+    const pin = await loginAndReadPin(authorizeUrl);
+    return this.call('exchangePin', '/api/exchange-pin', { body: { flowId, pin }, credentials });
   }
 
   /** Delivers a Pub/Sub message to an event function as Pub/Sub's push does (a CloudEvent). */
