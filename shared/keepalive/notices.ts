@@ -78,8 +78,9 @@ export function keepAliveWarningNotice(
   if (missing) {
     lines.push('The stored token cannot be read any more: log in again.');
   } else if (WAIT_CODES.has(errorCode)) {
+    // The API's words for the cause; its remedy ("try again") is keep-alive's own job here.
     lines.push(
-      `${clientMessageFor(errorCode) ?? 'E*TRADE did not answer as expected.'} Nothing to do yet: keep-alive tries again every 15 minutes and revives an idle token by itself; you get a message when it works.`,
+      `${causeOf(errorCode)} Nothing to do yet: keep-alive tries again every 15 minutes and revives an idle token by itself; you get a message when it works.`,
     );
   } else {
     lines.push(clientMessageFor(errorCode) ?? 'Check the logs for this connection.');
@@ -111,4 +112,10 @@ export function keepAliveRecoveredNotice(
     title: `${connection.label}: keep-alive recovered`,
     lines: [`Keep-alive ${how} after ${recovery.previousStreak} failed runs; nothing to do.`],
   };
+}
+
+/** The first sentence of the API's message for a code: what happened, without what to do. */
+function causeOf(code: string): string {
+  const message = clientMessageFor(code) ?? 'E*TRADE did not answer as expected.';
+  return /^.*?[.!?](?=\s|$)/.exec(message)?.[0] ?? message;
 }

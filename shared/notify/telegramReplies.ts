@@ -36,34 +36,28 @@ export function statusNotice(report: StatusReport): Notice {
 }
 
 function connectionLine(status: ConnectionStatus): string {
-  const { label } = status;
+  const parts = [`${status.label}: ${STATE_WORDS[status.state]}`];
   const failures = status.keepAlive.consecutiveFailures;
-  switch (status.state) {
-    case 'missing':
-      return `${label}: no token yet — log in.`;
-    case 'expired':
-      return `${label}: expired — log in again.`;
-    case 'revoked':
-      return `${label}: revoked — log in again.`;
-    case 'idle':
-      return `${label}: idle (no call for 2 hours) — keep-alive revives it at its next run.`;
-    default: {
-      const parts = [`${label}: active${expiry(status)}`];
-      if (failures > 0) {
-        const code = status.keepAlive.lastErrorCode ? ` (${status.keepAlive.lastErrorCode})` : '';
-        parts.push(`${failures} keep-alive run${failures === 1 ? '' : 's'} in a row failed${code}`);
-      }
-      if (status.consumerKey?.warn) parts.push(`consumer key ${status.consumerKey.ageMonths} months old`);
-      return `${parts.join('; ')}.`;
-    }
+  if (failures > 0 && !NEEDS_LOGIN.has(status.state)) {
+    const code = status.keepAlive.lastErrorCode ? ` (${status.keepAlive.lastErrorCode})` : '';
+    parts.push(`${failures} keep-alive run${failures === 1 ? '' : 's'} in a row failed${code}`);
   }
+  if (status.consumerKey?.warn) parts.push(`consumer key ${status.consumerKey.ageMonths} months old`);
+  return `${parts.join('; ')}.`;
 }
 
-function expiry(status: ConnectionStatus): string {
-  return status.secondsToExpiry !== undefined && status.secondsToExpiry > 0
-    ? `, ends in ${duration(status.secondsToExpiry)}`
-    : '';
-}
+/**
+ * Each state in the trader's words, with what to do. A live token's end is every live token's
+ * (midnight), said once below the list. Keep-alive revives an idle token by itself.
+ */
+const STATE_WORDS: Readonly<Record<ConnectionStatus['state'], string>> = {
+  missing: 'no token yet — log in',
+  active: 'active',
+  idle: 'idle (no call for 2 hours) — keep-alive revives it at its next run',
+  failing: 'active, but keep-alive is failing',
+  expired: 'expired — log in again',
+  revoked: 'revoked — log in again',
+};
 
 /** `/renew [connection]`: a button for each connection to log in again, or why there is none. */
 export function renewOfferNotice(
