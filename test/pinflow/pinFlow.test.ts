@@ -53,8 +53,8 @@ describe('PIN flow use cases on the embedded stores against the simulator', () =
       },
     ]);
     expect(world.notices.notices.map((n) => n.kind)).toEqual(['renewal.succeeded']);
-    // Every alert carries a way in: a fresh single-use sign-in link.
-    expect(world.notices.notices[0].link?.url).toMatch(/\/login\?t=[\w-]+\.[\w-]+$/);
+    // Good news asks nothing of the trader: no link to spend or leak.
+    expect(world.notices.notices[0].buttons).toBeUndefined();
 
     const status = await statusReport(world.ctx);
     expect(status.connections.find((c) => c.id === 'prod')).toMatchObject({
