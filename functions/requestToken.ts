@@ -7,4 +7,7 @@ import { renewButtonRoutes } from '../shared/api/renewButtonRoutes';
  * POST {connection} → a request token kept server-side and E*TRADE's authorize URL; GET /renew?t=… (a
  * chat's button) → the same, for the chat, as a 302 to the authorize page.
  */
-http('requestToken', httpFunction((ctx) => [...requestTokenRoutes(ctx), ...renewButtonRoutes(ctx)]));
+http(
+  'requestToken',
+  httpFunction((ctx) => [...requestTokenRoutes(ctx), ...renewButtonRoutes(ctx)]),
+);

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { connectionTokens, renewTarget } from '../alerts/connectionTokens';
+import { connectionTokens, needsMorningLogin, renewTarget } from '../alerts/connectionTokens';
 import type { AppContext } from '../app/context';
 import { AppError } from '../app/errors';
 import { type ChatCodeOutcome, exchangeChatCode } from '../chat/chatCode';
@@ -114,29 +114,36 @@ async function command(
   }
 }
 
-/** `/renew`: a button per connection that needs a login; `/renew <connection>`: that one, whatever its state. */
+/**
+ * `/renew`: a button per connection that needs a login (as the morning reminder counts them: a never
+ * used sandbox is not one); `/renew <connection>`: that one, whatever its state.
+ */
 async function renewOffer(ctx: Ctx, chat: TelegramChat, name: string | undefined): Promise<void> {
   const now = ctx.clock.now();
-  const known = ctx.config.connections.map((c) => (c.label === c.id ? c.id : `${c.id} (${c.label})`));
+  const known = ctx.config.connections.map((c) =>
+    c.label.toLowerCase() === c.id.toLowerCase() ? c.id : `${c.id} (${c.label})`,
+  );
   if (name !== undefined) {
     const connection = findByName(ctx, name);
     if (!connection) return chat.send(renewOfferNotice([], now, { unknown: name, known }));
     return chat.send(renewOfferNotice([{ connectionId: connection.id, label: connection.label }], now));
   }
   const tokens = await connectionTokens(ctx, now);
-  const targets = tokens.filter((token) => !token.renewedToday).map(renewTarget);
+  const targets = tokens.filter(needsMorningLogin).map(renewTarget);
   return chat.send(renewOfferNotice(targets, now, { known: ctx.config.connections.map((c) => c.id) }));
 }
 
 /** A plain message shaped like a code: only a code when this chat has a login waiting (or just closed). */
 async function pastedCode(ctx: Ctx, chat: TelegramChat, update: IncomingMessage, code: string) {
-  const outcome = await exchangeChatCode(ctx, { chatId: update.chatId, code });
+  let deleted: boolean | undefined;
+  const taken = async () => void (deleted = await deleteMessage(ctx, chat, update.messageId));
+  const outcome = await exchangeChatCode(ctx, { chatId: update.chatId, code, taken });
   // Five letters of chatter with no login in sight: left alone, and left in the chat.
-  if (outcome.kind === 'no-login') return;
-  await replyToCode(ctx, chat, update, outcome);
+  if (outcome.kind === 'no-login' && deleted === undefined) return;
+  await replyToCode(ctx, chat, outcome, deleted === false);
 }
 
-/** `/pin CODE [connection]`: always answered. */
+/** `/pin CODE [connection]`: always answered; the message goes (it may hold a mistyped code). */
 async function typedCode(
   ctx: Ctx,
   chat: TelegramChat,
@@ -144,18 +151,18 @@ async function typedCode(
   code: string,
   connection: Connection | undefined,
 ) {
+  const deleted = await deleteMessage(ctx, chat, update.messageId);
   const outcome = await exchangeChatCode(ctx, { chatId: update.chatId, code, connectionId: connection?.id });
-  await replyToCode(ctx, chat, update, outcome);
+  await replyToCode(ctx, chat, outcome, !deleted);
 }
 
 /**
- * The code message is deleted once used (it is spent, but a chat should not keep codes); then the
- * answer. A renewal is announced by exchangePin's own "token renewed" notice (and the alert it answered
- * is edited), so this adds a message only when another login still waits or the code could not be
- * deleted. A failure other than a wrong code was announced by exchangePin's "renewal failed".
+ * The answer to a code, once its message is deleted (it is spent, but a chat should not keep codes).
+ * A renewal is announced by exchangePin's own "token renewed" notice (and the alerts it answered are
+ * edited), so this adds a message only when another login still waits or the code stayed in the
+ * chat. A failure other than a wrong code was announced by exchangePin's "renewal failed".
  */
-async function replyToCode(ctx: Ctx, chat: TelegramChat, update: IncomingMessage, outcome: ChatCodeOutcome) {
-  const undeleted = !(await deleteMessage(ctx, chat, update.messageId));
+async function replyToCode(ctx: Ctx, chat: TelegramChat, outcome: ChatCodeOutcome, undeleted: boolean) {
   const now = ctx.clock.now();
   ctx.log.info('telegram.code_answered', {
     outcome: outcome.kind,

@@ -36,7 +36,16 @@ function isOpen(flow: FlowSummary, now: Date): boolean {
  */
 export async function exchangeChatCode(
   ctx: Ctx,
-  input: { readonly chatId: string; readonly code: string; readonly connectionId?: string },
+  input: {
+    readonly chatId: string;
+    readonly code: string;
+    readonly connectionId?: string;
+    /**
+     * Called once the message is known to be a code for this chat's logins (one waits, or just
+     * closed), before anything else: the chat deletes it first, so the code leaves it at once.
+     */
+    readonly taken?: () => Promise<void>;
+  },
 ): Promise<ChatCodeOutcome> {
   let pin: string;
   try {
@@ -49,6 +58,7 @@ export async function exchangeChatCode(
   const flows = (await ctx.ledger.flowsOf(owner)).filter(
     (flow) => input.connectionId === undefined || flow.connectionId === input.connectionId,
   );
+  if (flows.length > 0) await input.taken?.();
   const open = flows.filter((flow) => isOpen(flow, now)).reverse();
   if (open.length === 0) return closedOutcome(flows, now);
 

@@ -162,7 +162,10 @@ describe('FileTokenLedger storage', () => {
     // An expired flow stays listed an hour (flowsOf: "the window closed"), never usable.
     expect(Object.keys(stored.flows)).toEqual(['f1']);
     expect(Object.keys(stored.markers)).toEqual(['m2']);
-    expect(await ledger.claimFlowAttempt('f1', 'alice', clock.now(), 5)).toEqual({ ok: false, reason: 'expired' });
+    expect(await ledger.claimFlowAttempt('f1', 'alice', clock.now(), 5)).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
 
     clock.set('2026-03-02T15:05:00.000Z');
     await ledger.recordUsed('c', 1, clock.now());

@@ -29,7 +29,6 @@ const ISO: InstantCodec<string> = {
   decode: (value) => new Date(String(value)),
 };
 
-
 export interface HarnessOptions {
   /** ISO instant the shared clock starts at. */
   readonly startAt: string;
