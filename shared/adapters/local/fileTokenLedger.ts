@@ -125,7 +125,7 @@ export class FileTokenLedger extends RecordWrites implements TokenLedger {
       .map(flowSummary);
   }
 
-  recordChatAlert(alert: ChatAlert): Promise<void> {
+  async recordChatAlert(alert: ChatAlert): Promise<void> {
     assertChatAlert(alert);
     return this.update((state) => {
       const stored = decodeChatAlert(encodeChatAlert(alert, ISO), ISO, 'chat alert');
