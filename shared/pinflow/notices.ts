@@ -25,7 +25,7 @@ const FOLLOW_UP_WORDS: Readonly<Record<string, string>> = {
  * the problem): the failure notice carries a new button. For the others (a consumer key or secret to
  * fix, a newer token already current) another login cannot help, and the notice says what does.
  */
-const RETRY_HELPS: ReadonlySet<string> = new Set([
+export const RETRY_HELPS: ReadonlySet<string> = new Set([
   'ERR_TRANSIENT',
   'ERR_RATE_LIMITED',
   'ERR_CLOCK_SKEW',

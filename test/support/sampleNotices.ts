@@ -38,17 +38,18 @@ export const renewUrl = (connectionId: string) => `${PAGE_URL}/renew?t=${connect
 /** As the config loads it: `<`, `>`, `&`, `"` in a label are legal and must reach the chat as text. */
 export const HOSTILE_LABEL = 'Live <IRA> & "Joint"';
 
-export function sampleConnections(): { prod: Connection; sandbox: Connection } {
+export function sampleConnections(label = HOSTILE_LABEL): { prod: Connection; sandbox: Connection } {
   const config = loadConfig({
     ETRADE_CONNECTIONS: JSON.stringify([
-      { id: 'prod', environment: 'prod', label: HOSTILE_LABEL, consumerKeyCreatedAt: '2024-04-01' },
+      { id: 'prod', environment: 'prod', label, consumerKeyCreatedAt: '2024-04-01' },
     ]),
   });
   return { prod: config.connections[0], sandbox: config.connections[1] };
 }
 
-export function sampleNotices(): Record<NoticeKind, Notice> {
-  const { prod, sandbox } = sampleConnections();
+/** `label`: the prod connection's; the hostile one by default, `Live` for the docs' table. */
+export function sampleNotices(label = HOSTILE_LABEL): Record<NoticeKind, Notice> {
+  const { prod, sandbox } = sampleConnections(label);
   const token = (connection: Connection): ConnectionToken => {
     const record = emptyRecord(connection.id);
     return {
@@ -59,7 +60,7 @@ export function sampleNotices(): Record<NoticeKind, Notice> {
     };
   };
   const tokens = [token(prod)];
-  const prodTarget = { connectionId: 'prod', label: HOSTILE_LABEL };
+  const prodTarget = { connectionId: 'prod', label };
   return {
     'morning.reminder': morningReminderNotice({
       tokens,
@@ -106,7 +107,7 @@ export function sampleNotices(): Record<NoticeKind, Notice> {
       connections: [
         {
           id: 'prod',
-          label: HOSTILE_LABEL,
+          label,
           environment: 'prod',
           state: 'active',
           generation: 3,
@@ -127,7 +128,7 @@ export function sampleNotices(): Record<NoticeKind, Notice> {
     'chat.help': helpNotice(),
     'chat.loginLimited': loginLimitedNotice(new Date('2026-03-10T12:31:00Z')),
     'code.accepted': codeAcceptedNotice(
-      HOSTILE_LABEL,
+      label,
       [{ label: 'Sandbox', expiresAt: new Date('2026-03-10T12:34:00Z') }],
       false,
     ),
@@ -149,8 +150,11 @@ export function sampleLinks(style: LinkStyle): ActionLinks {
 }
 
 /** Every sample as a channel of `style` shows it (its links made), at SAMPLE_NOW. */
-export async function presentedSamples(style: LinkStyle): Promise<Record<NoticeKind, Notice>> {
-  const samples = sampleNotices();
+export async function presentedSamples(
+  style: LinkStyle,
+  label = HOSTILE_LABEL,
+): Promise<Record<NoticeKind, Notice>> {
+  const samples = sampleNotices(label);
   const shown = await Promise.all(
     Object.entries(samples).map(async ([kind, notice]) => [
       kind,
