@@ -123,6 +123,11 @@ export class BotApiServer {
     };
   }
 
+  /** A member deleting a message in the chat app (no Bot API call). */
+  deleteInApp(chatId: string | number, messageId: number): void {
+    this.chats.get(String(chatId))?.messages.delete(messageId);
+  }
+
   /** Makes the next `times` requests fail as the Bot API does: `{ok:false,error_code,description}`. */
   failWith(errorCode: number, description: string, times = 1): void {
     // The HTTP status is the error code, as Telegram answers.

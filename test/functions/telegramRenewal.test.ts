@@ -429,6 +429,18 @@ describe('renewing from the Telegram chat: button → E*TRADE → code in the ch
     expect(chat.world.logs.some((l) => l.includes('"telegram.code_not_deleted"'))).toBe(true);
   });
 
+  it('an alert someone deleted in the chat is forgotten; the renewal goes through all the same', async () => {
+    chat = await ChatWorld.start(MORNING);
+    const { alert, url } = await reminder();
+    chat.bot.deleteInApp(TELEGRAM_CHAT, alert.messageId);
+    await chat.say(await tapAndLogIn(url));
+    expect((await chat.world.ctx.ledger.get('prod')).generation).toBe(1);
+    expect(chat.bot.calls('editMessageText')).toHaveLength(1); // tried once: "message to edit not found"
+    expect(
+      await chat.world.ctx.ledger.chatAlertsAbout(TELEGRAM_CHAT, 'prod', chat.world.ctx.clock.now()),
+    ).toEqual([]);
+  });
+
   it('renewed on the page instead: the chat’s alert is edited all the same', async () => {
     chat = await ChatWorld.start(MORNING);
     const { alert } = await reminder();
