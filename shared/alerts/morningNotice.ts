@@ -17,7 +17,9 @@ export interface MorningReminder {
  */
 export function morningReminderNotice(reminder: MorningReminder): Notice {
   const { tokens, open, earlyClose, now } = reminder;
-  const lines = [`The market opens at ${newYorkClock(open)} ET today, ${newYorkDay(open)}.`];
+  // A run by hand after the open says so, rather than announce an open that has passed.
+  const opens = now.getTime() < open.getTime() ? 'opens' : 'opened';
+  const lines = [`The market ${opens} at ${newYorkClock(open)} ET today, ${newYorkDay(open)}.`];
   if (earlyClose) lines.push('Early close today: 1:00 PM ET.');
   for (const token of tokens.filter((t) => t.renewedToday)) {
     lines.push(`✅ ${token.connection.label}: renewed today, active.`);
@@ -40,13 +42,14 @@ export interface MorningEscalation {
 /** The louder second notice, shortly before the open, when the reminder went unanswered. */
 export function morningEscalationNotice(escalation: MorningEscalation): Notice {
   const { tokens, open, now } = escalation;
-  const minutes = Math.max(1, Math.ceil((open.getTime() - now.getTime()) / 60_000));
+  const minutes = Math.ceil((open.getTime() - now.getTime()) / 60_000);
+  const before = minutes > 0;
   return {
     kind: 'morning.escalation',
     ...onlyConnection(tokens),
-    title: `E*TRADE not renewed: the market opens in ${minutes} min`,
+    title: `E*TRADE not renewed: ${before ? `the market opens in ${minutes} min` : 'the market is open'}`,
     lines: [
-      `The market opens at ${newYorkClock(open)} ET; the trading system cannot trade until someone logs in.`,
+      `The market ${before ? 'opens' : 'opened'} at ${newYorkClock(open)} ET; the trading system cannot trade until someone logs in.`,
     ],
     action: { kind: 'renew', targets: toRenew(tokens), until: actionUntil(now) },
   };

@@ -97,10 +97,16 @@ forEachTimeZone(() => {
       expect(notifier.notices).toHaveLength(reason === 'sent' ? 1 : 0);
     });
 
-    it('says how many minutes are left', async () => {
+    it('says how many minutes are left; a run by hand after the open says it is open', async () => {
       clock.set('2026-11-27T14:22:30Z'); // 7½ minutes before the open
       await runMorningEscalation(ctx());
       expect(notifier.notices[0].title).toBe('E*TRADE not renewed: the market opens in 8 min');
+      clock.set('2026-11-27T16:00:00Z'); // 11:00 EST, by hand
+      await runMorningEscalation(ctx(), { force: true });
+      expect(notifier.notices[1]).toMatchObject({
+        title: 'E*TRADE not renewed: the market is open',
+        lines: ['The market opened at 9:30 AM ET; the trading system cannot trade until someone logs in.'],
+      });
     });
 
     it.each([

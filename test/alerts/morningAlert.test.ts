@@ -141,6 +141,7 @@ forEachTimeZone(() => {
       expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'outside-window' });
       expect(await runMorningAlert(ctx(), { force: true })).toMatchObject({ sent: true, reason: 'sent' });
       expect(await runMorningAlert(ctx(), { force: true })).toMatchObject({ sent: true, reason: 'sent' });
+      expect(notifier.notices[0].lines[0]).toBe('The market opened at 9:30 AM ET today, Tuesday, March 10.');
       // The scheduled run the next morning of the same date would not repeat it.
       clock.set('2026-03-10T12:30:00Z');
       expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'already-sent' });
