@@ -1,5 +1,4 @@
 import { cloudEvent } from '@google-cloud/functions-framework';
-import { freshLoginLink } from '../shared/auth';
 import { pubSubFunction } from '../shared/api/register';
 import { readMorningStage, runMorningStage } from '../shared/alerts/morningStage';
 
@@ -13,7 +12,7 @@ cloudEvent(
     const stage = readMorningStage(message.json);
     // A payload no redelivery can fix: acknowledged (logged by the caller), never retried.
     if (!stage) return { stage: 'unknown', sent: false };
-    const result = await runMorningStage(ctx, stage, { loginLink: () => freshLoginLink(ctx) });
+    const result = await runMorningStage(ctx, stage);
     return {
       stage,
       sent: result.sent,

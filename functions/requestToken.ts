@@ -1,6 +1,13 @@
 import { http } from '@google-cloud/functions-framework';
 import { requestTokenRoutes } from '../shared/api/pinFlowRoutes';
 import { httpFunction } from '../shared/api/register';
+import { renewButtonRoutes } from '../shared/api/renewButtonRoutes';
 
-/** POST {connection} → a request token kept server-side and E*TRADE's authorize URL. */
-http('requestToken', httpFunction(requestTokenRoutes));
+/**
+ * POST {connection} → a request token kept server-side and E*TRADE's authorize URL; GET /renew?t=… (a
+ * chat's button) → the same, for the chat, as a 302 to the authorize page.
+ */
+http(
+  'requestToken',
+  httpFunction((ctx) => [...requestTokenRoutes(ctx), ...renewButtonRoutes(ctx)]),
+);

@@ -27,14 +27,15 @@ locals {
   #   consumer: signs E*TRADE calls
   #   access:   reads token pairs; access_write also adds and disables versions
   #   events:   publishes token events
-  #   telegram: answers bot commands (webhook secret)
+  #   telegram: answers bot commands (webhook secret); the webhook also exchanges codes pasted into the
+  #             chat (the PIN exchange's needs: consumer, access_write, events)
   functions = {
     requestToken    = { entry_point = "requestToken", trigger = "http", auth = true, notify = false, consumer = true, access = false, access_write = false, events = false, telegram = false }
     exchangePin     = { entry_point = "exchangePin", trigger = "http", auth = true, notify = true, consumer = true, access = true, access_write = true, events = true, telegram = false }
     status          = { entry_point = "status", trigger = "http", auth = true, notify = false, consumer = false, access = false, access_write = false, events = false, telegram = false }
     actions         = { entry_point = "actions", trigger = "http", auth = true, notify = true, consumer = true, access = true, access_write = false, events = true, telegram = false }
     keepAlive       = { entry_point = "keepAlive", trigger = "keepalive_tick", auth = false, notify = true, consumer = true, access = true, access_write = false, events = true, telegram = false }
-    telegramWebhook = { entry_point = "telegramWebhook", trigger = "http", auth = false, notify = true, consumer = false, access = false, access_write = false, events = false, telegram = true }
+    telegramWebhook = { entry_point = "telegramWebhook", trigger = "http", auth = false, notify = true, consumer = true, access = true, access_write = true, events = true, telegram = true }
     morningAlert    = { entry_point = "morningAlert", trigger = "morning_tick", auth = false, notify = true, consumer = false, access = false, access_write = false, events = false, telegram = false }
   }
 
@@ -82,14 +83,16 @@ locals {
   event_functions = { for name, f in local.functions : name => f if f.trigger != "http" }
 
   function_env = {
-    USE_GCP                = "1"
-    NODE_ENV               = "production"
-    GOOGLE_CLOUD_PROJECT   = var.project_id
-    TOKEN_EVENTS_TOPIC     = google_pubsub_topic.token_events.name
-    PAGE_URL               = local.page_url
-    TELEGRAM_CHAT_ID       = var.telegram_chat_id
-    SLACK_ENABLED          = var.slack_enabled ? "1" : "0"
-    KEEPALIVE_LEAD_MINUTES = tostring(var.keepalive_lead_minutes)
+    USE_GCP              = "1"
+    NODE_ENV             = "production"
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    TOKEN_EVENTS_TOPIC   = google_pubsub_topic.token_events.name
+    PAGE_URL             = local.page_url
+    TELEGRAM_CHAT_ID     = var.telegram_chat_id
+    # Empty: anyone in the chat may send commands and codes.
+    TELEGRAM_ALLOWED_USER_IDS = join(",", var.telegram_allowed_user_ids)
+    SLACK_ENABLED             = var.slack_enabled ? "1" : "0"
+    KEEPALIVE_LEAD_MINUTES    = tostring(var.keepalive_lead_minutes)
     # Not read by the code: bumping it rolls a new revision, whose instances read the secrets' `latest`.
     CONFIG_SECRETS_GENERATION = tostring(var.config_secrets_generation)
     ETRADE_CONNECTIONS = jsonencode([for c in var.connections : merge(

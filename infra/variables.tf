@@ -34,6 +34,12 @@ variable "telegram_chat_id" {
   type        = string
 }
 
+variable "telegram_allowed_user_ids" {
+  description = "Telegram user ids whose messages in the chat are taken (commands, pasted E*TRADE codes). Empty: anyone in the chat."
+  type        = list(string)
+  default     = []
+}
+
 variable "slack_enabled" {
   description = "Also send alerts to the Slack incoming webhook stored in the etrade-oauth-slack-webhook-url secret."
   type        = bool

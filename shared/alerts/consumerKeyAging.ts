@@ -3,6 +3,7 @@ import { type ConsumerKeyAge, consumerKeyAge } from '../lifecycle';
 import type { Notice } from '../ports/notifier';
 import { weekdayOf } from '../time/calendarDate';
 import { addCalendarDays, newYorkDate, newYorkInstant } from '../time/newYork';
+import { newYorkLongDate } from './newYorkText';
 import type { MorningCtx } from './tradingMorning';
 
 /** A marker per connection and New York week (Monday's date): the warning goes out at most weekly. */
@@ -32,7 +33,7 @@ export async function warnAgingConsumerKeys(
 }
 
 export function consumerKeyAgingNotice(connection: Connection, age: ConsumerKeyAge): Notice {
-  const lapse = newYorkDate(age.lapsesAround);
+  const lapse = newYorkLongDate(age.lapsesAround);
   const lapsed = age.months >= 24;
   return {
     kind: 'consumerKey.aging',
@@ -40,7 +41,7 @@ export function consumerKeyAgingNotice(connection: Connection, age: ConsumerKeyA
     title: `${connection.label}: consumer key ${lapsed ? 'has reached' : 'is near'} its 2-year lapse`,
     lines: [
       `The consumer key is ${age.months} months old; E*TRADE stops accepting keys about 2 years after issue (around ${lapse}).`,
-      `Request a new key from E*TRADE and store it in the secret ${connection.consumerSecretId}, then set consumerKeyCreatedAt.`,
+      `Request a new key from E*TRADE, store it in the secret ${connection.consumerSecretId}, then set consumerKeyCreatedAt; renewing the token cannot help.`,
     ],
   };
 }

@@ -13,7 +13,7 @@ import {
 export const ESCALATION_WINDOW_MINUTES = 20;
 
 /**
- * The second, louder reminder: the prod token is still not renewed shortly before the open. Nothing
+ * The second, louder reminder: a live connection is still not renewed shortly before the open. Nothing
  * on weekends and holidays, nothing once it is renewed, and one notice per New York date however
  * often Pub/Sub delivers the trigger (marker `morning-escalation:<nyDate>`). Like the reminder, one
  * that reached no channel gives the marker back and fails the run, for a redelivery before the open.
@@ -38,8 +38,8 @@ export async function runMorningEscalation(
 
   const open = gate.open;
   return result(
-    await remindUnlessRenewed(ctx, options, { now, nyDate }, 'morning-escalation', (prod, link) =>
-      morningEscalationNotice({ ...prod, open, now, link }),
+    await remindUnlessRenewed(ctx, options, { now, nyDate }, 'morning-escalation', (tokens) =>
+      morningEscalationNotice({ tokens, open, now }),
     ),
   );
 }

@@ -16,14 +16,14 @@ export {
   type MorningAlertOptions,
   type MorningAlertReason,
   type MorningAlertResult,
-  PROD_CONNECTION_ID,
 } from './tradingMorning';
 
 /** The reminder may go out from this long before the open (Cloud Scheduler fires at open − 60 min). */
 export const MORNING_ALERT_WINDOW_MINUTES = 75;
 
 /**
- * The trading-morning reminder to renew the prod token before the open. Triggered by Pub/Sub, which
+ * The trading-morning reminder to log in again before the open: one message listing every connection
+ * still to renew, with a button each, unless every live connection was renewed today. Triggered by Pub/Sub, which
  * delivers at least once: the ledger marker for the New York date makes the notice go out once.
  * A reminder that reached no channel gives the marker back and fails the run (ERR_NOTICE_UNDELIVERED)
  * so that Pub/Sub redelivers; the redeliveries stop mattering at the open, where the window closes.
@@ -54,8 +54,8 @@ export async function runMorningAlert(
   if (!gate.open) return result(gate.reason);
 
   const open = gate.open;
-  const reason = await remindUnlessRenewed(ctx, options, { now, nyDate }, 'morning-alert', (prod, link) =>
-    morningReminderNotice({ ...prod, open, earlyClose: ctx.calendar.isEarlyClose(nyDate), link }),
+  const reason = await remindUnlessRenewed(ctx, options, { now, nyDate }, 'morning-alert', (tokens) =>
+    morningReminderNotice({ tokens, open, earlyClose: ctx.calendar.isEarlyClose(nyDate), now }),
   );
   return result(reason, await warnAgingConsumerKeys(ctx, now));
 }

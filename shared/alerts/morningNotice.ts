@@ -1,72 +1,66 @@
-import type { Connection } from '../config';
-import type { TokenTimeline } from '../lifecycle';
 import type { Notice } from '../ports/notifier';
-import type { TokenRecord } from '../ports/tokenLedger';
+import { actionUntil } from '../notify/noticeActions';
+import { type ConnectionToken, needsMorningLogin, renewTarget } from './connectionTokens';
 import { newYorkClock, newYorkDay } from './newYorkText';
 
 export interface MorningReminder {
-  readonly connection: Connection;
-  readonly record: TokenRecord;
-  readonly timeline: TokenTimeline;
+  /** Every configured connection's token: those not renewed today get a button each. */
+  readonly tokens: readonly ConnectionToken[];
   readonly open: Date;
   readonly earlyClose: boolean;
-  readonly link: string;
+  readonly now: Date;
 }
 
-/** The one notice a trading morning gets; it names states and times, never token material. */
+/**
+ * The one message a trading morning gets: every connection in it, each one still to renew with its
+ * own button (the trader renews them from one message). Names states and times, never token material.
+ */
 export function morningReminderNotice(reminder: MorningReminder): Notice {
-  const { connection, open, earlyClose, link } = reminder;
-  const lines = [`The market opens at ${newYorkClock(open)} ET today, ${newYorkDay(open)}.`];
+  const { tokens, open, earlyClose, now } = reminder;
+  // A run by hand after the open says so, rather than announce an open that has passed.
+  const opens = now.getTime() < open.getTime() ? 'opens' : 'opened';
+  const lines = [`The market ${opens} at ${newYorkClock(open)} ET today, ${newYorkDay(open)}.`];
   if (earlyClose) lines.push('Early close today: 1:00 PM ET.');
-  lines.push(`${connection.label}: ${tokenWords(reminder)}`);
-  lines.push('Open the link, log in to E*TRADE and enter the 5-character PIN it shows.');
+  for (const token of tokens.filter((t) => t.renewedToday)) {
+    lines.push(`✅ ${token.connection.label}: renewed today, active.`);
+  }
   return {
     kind: 'morning.reminder',
-    connectionId: connection.id,
+    ...onlyConnection(tokens),
     title: 'Renew E*TRADE before the open',
     lines,
-    link: { text: 'Renew now', url: link },
+    action: { kind: 'renew', targets: toRenew(tokens), until: actionUntil(now) },
   };
 }
 
 export interface MorningEscalation {
-  readonly connection: Connection;
-  readonly record: TokenRecord;
-  readonly timeline: TokenTimeline;
+  readonly tokens: readonly ConnectionToken[];
   readonly open: Date;
   readonly now: Date;
-  readonly link: string;
 }
 
 /** The louder second notice, shortly before the open, when the reminder went unanswered. */
 export function morningEscalationNotice(escalation: MorningEscalation): Notice {
-  const { connection, open, now, link } = escalation;
-  const minutes = Math.max(1, Math.ceil((open.getTime() - now.getTime()) / 60_000));
+  const { tokens, open, now } = escalation;
+  const minutes = Math.ceil((open.getTime() - now.getTime()) / 60_000);
+  const before = minutes > 0;
   return {
     kind: 'morning.escalation',
-    connectionId: connection.id,
-    title: `E*TRADE not renewed: the market opens in ${minutes} min`,
+    ...onlyConnection(tokens),
+    title: `E*TRADE not renewed: ${before ? `the market opens in ${minutes} min` : 'the market is open'}`,
     lines: [
-      `The market opens at ${newYorkClock(open)} ET. ${connection.label}: ${tokenWords(escalation)}`,
-      'The trading system cannot trade until someone logs in.',
-      'Open the link now, log in to E*TRADE and enter the 5-character PIN it shows.',
+      `The market ${before ? 'opens' : 'opened'} at ${newYorkClock(open)} ET; the trading system cannot trade until someone logs in.`,
     ],
-    link: { text: 'Renew now', url: link },
+    action: { kind: 'renew', targets: toRenew(tokens), until: actionUntil(now) },
   };
 }
 
-function tokenWords({ record, timeline }: Pick<MorningReminder, 'record' | 'timeline'>): string {
-  switch (timeline.state) {
-    case 'missing':
-      return 'no token yet.';
-    case 'revoked':
-      return 'the last token was revoked.';
-    case 'expired':
-      return record.diedAt && timeline.expiresAt && record.diedAt.getTime() < timeline.expiresAt.getTime()
-        ? 'E*TRADE ended the last token early; it cannot be renewed.'
-        : `the last token expired at midnight ET (generation ${record.generation}).`;
-    default:
-      // Live but issued before today: only a clock far off could get here.
-      return `the token is ${timeline.state} but was issued before today.`;
-  }
+function toRenew(tokens: readonly ConnectionToken[]) {
+  return tokens.filter(needsMorningLogin).map(renewTarget);
+}
+
+/** A notice about exactly one connection names it (logs, the page's `renew` hint). */
+function onlyConnection(tokens: readonly ConnectionToken[]): { connectionId?: string } {
+  const open = tokens.filter(needsMorningLogin);
+  return open.length === 1 ? { connectionId: open[0].connection.id } : {};
 }

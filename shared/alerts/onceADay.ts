@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../app/errors';
 import { deliveryOf, type Notice, type NoticeDelivery } from '../ports/notifier';
 import {
-  MORNING_MARKER_TTL_MS,
-  type MorningAlertOptions,
-  type MorningCtx,
-  prodToken,
-  type ProdToken,
-} from './tradingMorning';
+  type ConnectionToken,
+  connectionTokens,
+  isLiveConnection,
+  needsMorningLogin,
+} from './connectionTokens';
+import { MORNING_MARKER_TTL_MS, type MorningAlertOptions, type MorningCtx } from './tradingMorning';
 
 /**
  * The once-per-day marker of the morning notices under Pub/Sub's at-least-once delivery: the first
@@ -24,23 +24,27 @@ interface MarkerClaim {
 }
 
 /**
- * What both morning stages do once their window is open: nothing if prod was renewed today; else
- * the sign-in link (first: if making it fails, the marker is still free for Pub/Sub's retry), the
- * day's claim under `marker`, and the notice, told once or the claim given back (tellOrRelease).
+ * What both morning stages do once their window is open: nothing if every live (prod-environment)
+ * connection was renewed today; else the day's claim under `marker` and one notice listing every
+ * connection to renew, told once or the claim given back (tellOrRelease). A forced (manual) run
+ * sends even when the day's notice already went out, and takes the marker if it is still free.
  */
 export async function remindUnlessRenewed(
   ctx: MorningCtx,
   options: MorningAlertOptions,
   at: { readonly now: Date; readonly nyDate: string },
   marker: string,
-  notice: (prod: ProdToken, link: string) => Notice,
+  notice: (tokens: readonly ConnectionToken[]) => Notice,
 ): Promise<'sent' | 'already-renewed' | 'already-sent'> {
-  const prod = await prodToken(ctx, at.now, at.nyDate);
-  if (prod.renewedToday) return 'already-renewed';
-  const link = options.loginLink ? await options.loginLink() : ctx.pageUrl;
+  const tokens = await connectionTokens(ctx, at.now);
+  // The live logins decide whether the morning waits: a sandbox alone is never worth a reminder.
+  const live = tokens.filter(isLiveConnection);
+  if (!tokens.some(needsMorningLogin) || (live.length > 0 && live.every((token) => token.renewedToday))) {
+    return 'already-renewed';
+  }
   const claim = await claimOnce(ctx, `${marker}:${at.nyDate}`, at.now);
-  if (!claim) return 'already-sent';
-  await tellOrRelease(ctx, claim, notice(prod, link));
+  if (!claim && !options.force) return 'already-sent';
+  await tellOrRelease(ctx, claim, notice(tokens));
   return 'sent';
 }
 
@@ -64,7 +68,7 @@ async function claimOnce(
  */
 async function tellOrRelease(
   ctx: Pick<MorningCtx, 'ledger' | 'notifier' | 'log'>,
-  claim: MarkerClaim,
+  claim: MarkerClaim | undefined,
   notice: Notice,
 ): Promise<NoticeDelivery> {
   let delivery: NoticeDelivery;
@@ -85,10 +89,15 @@ async function tellOrRelease(
 /** An ERROR line, so Cloud Monitoring emails it (infra/monitoring.tf): the chat channels just failed. */
 async function release(
   ctx: Pick<MorningCtx, 'ledger' | 'log'>,
-  claim: MarkerClaim,
+  claim: MarkerClaim | undefined,
   notice: Notice,
   delivery: NoticeDelivery,
 ): Promise<void> {
+  if (!claim) {
+    // A forced run over a marker already taken: nothing to give back, but nobody was told either.
+    ctx.log.error('morning_notice.undelivered', { kind: notice.kind, ...delivery, released: false });
+    return;
+  }
   const fields = { marker: claim.key, kind: notice.kind, ...delivery };
   let released: boolean;
   try {

@@ -1,14 +1,11 @@
 import type { AppContext } from '../app/context';
 import { MORNING_STAGES, runMorningStage } from '../alerts/morningStage';
-import { clearSessionCookie, freshLoginLink, issueSession, loadAuthKeys, redeemLoginLink } from '../auth';
-import { type Route, requireOneOf, requireString } from '../http';
+import { clearSessionCookie, issueSession, loadAuthKeys, redeemLoginLink } from '../auth';
+import { type Route, requireBoolean, requireOneOf, requireString } from '../http';
 import { runKeepAlive } from '../keepalive';
-import { loginLinkNotice } from '../notify/loginLinkNotice';
+import { claimLoginLinkSlot, loginLinkNotice } from '../notify/loginLinkNotice';
 import { findConnection } from '../pinflow/connections';
 import { cookieMode, requirePrincipal } from './guard';
-
-/** A login link on demand at most this often, so the endpoint cannot be used to spam the chat. */
-const LOGIN_LINK_INTERVAL_MS = 60_000;
 
 /**
  * The HTTP side of the operations that are not one of the five functions: signing in and out,
@@ -41,12 +38,8 @@ export function actionsRoutes(ctx: AppContext): Route[] {
   // Deliberately unauthenticated: the link goes only to the configured chat, never to the caller.
   post(['/login-link', '/api/login-link'], async () => {
     const now = ctx.clock.now();
-    const slot = Math.floor(now.getTime() / LOGIN_LINK_INTERVAL_MS);
-    const expiresAt = new Date((slot + 2) * LOGIN_LINK_INTERVAL_MS);
-    if (await ctx.ledger.claimMarker(`login-link-request:${slot}`, now, expiresAt)) {
-      const url = await freshLoginLink(ctx);
-      await ctx.notifier.send(loginLinkNotice(url));
-    }
+    // One a minute, shared with the chat's /login, so the endpoint cannot be used to spam the chat.
+    if ((await claimLoginLinkSlot(ctx, now)).ok) await ctx.notifier.send(loginLinkNotice(now));
     // The same answer either way: the caller learns nothing about the chat or the rate limit.
     return { status: 202, body: { sent: 'If a chat is configured, a sign-in link is on its way.' } };
   });
@@ -57,11 +50,14 @@ export function actionsRoutes(ctx: AppContext): Route[] {
   });
 
   // Body `{"stage":"escalation"}` runs the 09:15 ET escalation; no body (or "reminder") the reminder.
+  // A run by hand sends now, whatever the time (`"force": false` keeps the scheduled run's window
+  // and once-a-day rule); only a holiday or every live login renewed today sends nothing.
   post(['/cron/morning-alert', '/api/cron/morning-alert'], async (request) => {
     await requirePrincipal(ctx, request, { requireCsrf: true });
     const stage =
       request.body?.stage === undefined ? 'reminder' : requireOneOf(request.body, 'stage', MORNING_STAGES);
-    return { body: await runMorningStage(ctx, stage, { loginLink: () => freshLoginLink(ctx) }) };
+    const force = request.body?.force === undefined ? true : requireBoolean(request.body, 'force');
+    return { body: await runMorningStage(ctx, stage, { force }) };
   });
 
   post(['/touch', '/api/touch'], async (request) => {

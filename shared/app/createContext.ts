@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 import { nyseCalendar } from '../calendar';
 import { type AppConfig, type Env, loadConfig } from '../config';
-import { freshLoginLink } from '../auth';
 import { jsonLogger, type Logger } from '../log';
+import { AlertingChat } from '../notify/alertingChat';
 import { type Channel, fanOutNotifier } from '../notify/fanOut';
-import { withSignInLinks } from '../notify/signedInLinks';
+import { chatLinks, pageLinks, withActionLinks } from '../notify/noticeActions';
 import type { TelegramChat } from '../notify/telegramHtml';
 import { type Clock, systemClock } from '../ports/clock';
 import type { EventBus } from '../ports/eventBus';
@@ -57,29 +57,37 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
           clock,
         }),
     );
+  // The configured chat: its notices carry renew buttons bound to it, and stay true once acted on.
   const telegram = (): TelegramChat | undefined =>
     overrides.telegram ??
-    once('telegram', () =>
-      config.telegramChatId === undefined
-        ? undefined
-        : new (require('../adapters/telegram/telegrafNotifier').TelegrafNotifier)({
-            secrets: secrets(),
-            chatId: config.telegramChatId,
-            apiRoot: config.telegramApiRoot,
-            log,
-            // Locally a chat id without a bot token just means Telegram is not set up yet.
-            optional: !config.useGcp,
-          }),
-    );
+    once('telegram', () => {
+      const chatId = config.telegramChatId;
+      if (chatId === undefined) return undefined;
+      const bot: TelegramChat = new (require('../adapters/telegram/telegrafNotifier').TelegrafNotifier)({
+        secrets: secrets(),
+        chatId,
+        apiRoot: config.telegramApiRoot,
+        log,
+        // Locally a chat id without a bot token just means Telegram is not set up yet.
+        optional: !config.useGcp,
+      });
+      const links = chatLinks({ secrets: secrets(), clock, pageUrl, chatId });
+      return new AlertingChat({ bot, chatId, links, ledger: ledger(), clock, log });
+    });
+  // Every other channel cannot take a pasted code: its links sign in to the page, the renewal ready.
+  const onPage = (notifier: Notifier): Notifier =>
+    withActionLinks(notifier, pageLinks({ secrets: secrets(), clock, pageUrl }), clock);
   const channels = (): Channel[] => {
     const chats: Channel[] = [];
     const chat = telegram();
     if (chat) chats.push({ name: 'telegram', notifier: chat });
     if (config.slackEnabled) {
       const { SlackWebhookNotifier } = require('../adapters/slack/slackWebhookNotifier');
-      chats.push({ name: 'slack', notifier: new SlackWebhookNotifier({ secrets: secrets(), log }) });
+      chats.push({ name: 'slack', notifier: onPage(new SlackWebhookNotifier({ secrets: secrets(), log })) });
     }
-    return adapters.channels(chats);
+    // A caller's notifier (a test's recorder) stands in for the console or the log line.
+    if (overrides.notifier) return [{ name: 'local', notifier: onPage(overrides.notifier) }, ...chats];
+    return adapters.channels(chats, onPage);
   };
   return {
     config,
@@ -102,11 +110,7 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
       return overrides.events ?? once('events', adapters.events);
     },
     get notifier() {
-      return once('notifier', () =>
-        withSignInLinks(overrides.notifier ?? fanOutNotifier(channels(), log), pageUrl, () =>
-          freshLoginLink({ secrets: secrets(), clock, pageUrl }),
-        ),
-      );
+      return once('notifier', () => fanOutNotifier(channels(), log));
     },
     get telegram() {
       return telegram();
@@ -132,8 +136,8 @@ interface Adapters {
   ledger(): TokenLedger;
   vault(): SecretVault;
   events(): EventBus;
-  /** The channels notices fan out to, given the configured chat channels. */
-  channels(chats: Channel[]): Channel[];
+  /** The channels notices fan out to, given the configured chat channels and the page-link step. */
+  channels(chats: Channel[], onPage: (notifier: Notifier) => Notifier): Channel[];
   secrets(): SecretReader;
 }
 
@@ -149,8 +153,11 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
         onHandlerError: () => log.warn('events.handler_failed'),
       }),
     // The console is the local "chat"; a configured Telegram chat or Slack channel gets the notices too.
-    channels: (chats) => [
-      { name: 'console', notifier: new (require('../adapters/local/consoleNotifier').ConsoleNotifier)() },
+    channels: (chats, onPage) => [
+      {
+        name: 'console',
+        notifier: onPage(new (require('../adapters/local/consoleNotifier').ConsoleNotifier)()),
+      },
       ...chats,
     ],
     secrets: () =>

@@ -19,6 +19,7 @@ export const APP_ERROR_CODES = [
   'ERR_STORE_UNAVAILABLE', // Firestore / Secret Manager / Pub/Sub failed
   'ERR_SUPERSEDED', // a newer token was stored meanwhile; this one was not recorded
   'ERR_NOTICE_UNDELIVERED', // a notice that must not be lost reached no channel; nothing was marked sent
+  'ERR_RENEW_LINK_INVALID', // a chat's renew button: forged, expired, for another chat or already used
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 

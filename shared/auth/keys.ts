@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * One configured secret (the login-link key) signs three kinds of value. Each kind gets its own
+ * One configured secret (the login-link key) signs several kinds of value. Each kind gets its own
  * sub-key, so a value minted for one purpose can never verify as another: a login-link token pasted
- * into a cookie, or a session cookie pasted into a link, fails its MAC before its payload is read.
+ * into a cookie, a session cookie pasted into a link, or a sign-in link presented as a chat's renew
+ * button (or the reverse) fails its MAC before its payload is read.
  */
-export const KEY_PURPOSES = ['link-v1', 'session-v1', 'session-local-v1', 'csrf-v1'] as const;
+export const KEY_PURPOSES = ['link-v1', 'session-v1', 'session-local-v1', 'csrf-v1', 'renew-v1'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 /** 32 characters of a random key (e.g. 32 bytes as base64url, 43 chars) leave no room for guessing. */

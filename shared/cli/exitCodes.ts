@@ -46,6 +46,7 @@ const EXIT_BY_CODE: Readonly<Record<KnownCode, ExitCode>> = {
   ERR_UNAUTHENTICATED: config,
   ERR_CSRF: config,
   ERR_LOGIN_LINK_INVALID: config,
+  ERR_RENEW_LINK_INVALID: config,
   ERR_NOT_ETRADE_OAUTH: config,
   ERR_NOT_FOUND: config, // this API has no such route: wrong URL, or an older deployment
   ERR_METHOD_NOT_ALLOWED: config,

@@ -21,6 +21,8 @@ export function switchSetting() {
 
 // Telegram ids fit in 52 bits (at most 16 digits); groups and channels are negative (-100…).
 const CHAT_ID_PATTERN = /^-?[1-9]\d{0,15}$/;
+// Users are positive ids; an empty value (Terraform's join of no ids) means everyone in the chat.
+const USER_IDS_PATTERN = /^$|^\s*[1-9]\d{0,15}\s*(,\s*[1-9]\d{0,15}\s*)*$/;
 
 export const channelSettings = {
   TELEGRAM_CHAT_ID: z
@@ -30,6 +32,12 @@ export const channelSettings = {
     })
     .optional(),
   TELEGRAM_API_ROOT: baseUrl.default(DEFAULT_TELEGRAM_API_ROOT),
+  TELEGRAM_ALLOWED_USER_IDS: z
+    .string()
+    .regex(USER_IDS_PATTERN, {
+      error: expected('Telegram user ids (positive numbers) separated by commas, or unset'),
+    })
+    .optional(),
   SLACK_ENABLED: switchSetting(),
 };
 
@@ -38,6 +46,11 @@ export interface ChannelConfig {
   readonly telegramChatId?: string;
   /** The Bot API server: Telegram's, or a local one (tests, a self-hosted Bot API server). */
   readonly telegramApiRoot: string;
+  /**
+   * When set, only these Telegram users' messages in the chat are taken (commands and codes); a group
+   * with other members then cannot renew. Unset: anyone in the configured chat.
+   */
+  readonly telegramAllowedUserIds?: readonly string[];
   /** Slack as a second channel; its webhook URL is the secret `etrade-oauth-slack-webhook-url`. */
   readonly slackEnabled: boolean;
 }
@@ -45,10 +58,16 @@ export interface ChannelConfig {
 export function toChannelConfig(settings: {
   TELEGRAM_CHAT_ID?: string;
   TELEGRAM_API_ROOT: string;
+  TELEGRAM_ALLOWED_USER_IDS?: string;
   SLACK_ENABLED: boolean;
 }): ChannelConfig {
+  const users = (settings.TELEGRAM_ALLOWED_USER_IDS ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
   return {
     ...(settings.TELEGRAM_CHAT_ID !== undefined ? { telegramChatId: settings.TELEGRAM_CHAT_ID } : {}),
+    ...(users.length > 0 ? { telegramAllowedUserIds: Object.freeze(users) } : {}),
     telegramApiRoot: settings.TELEGRAM_API_ROOT,
     slackEnabled: settings.SLACK_ENABLED,
   };

@@ -39,18 +39,30 @@ export const APP_ERROR_RESPONSES: Readonly<Record<AppErrorCode, ClientError>> = 
   ERR_FLOW_EXPIRED: { status: 410, message: 'The 5-minute login window closed. Start again.' },
   // No Retry-After: waiting does not reopen an exhausted flow, only a new login does.
   ERR_FLOW_EXHAUSTED: { status: 429, message: 'Too many wrong PINs for this login. Start again.' },
-  ERR_CONSUMER_MISSING: { status: 500, message: 'This connection is not configured yet.' },
+  ERR_CONSUMER_MISSING: {
+    status: 500,
+    message:
+      'This connection has no consumer key yet. Store its key and secret first (infra/bootstrap-secrets.sh); trying again cannot help.',
+  },
   ERR_STORE_UNAVAILABLE: {
     status: 503,
     message: 'Storage is unavailable right now. Try again shortly.',
     retryAfterSeconds: 10,
   },
-  ERR_SUPERSEDED: { status: 409, message: 'A newer token was saved meanwhile; this one was not kept.' },
+  ERR_SUPERSEDED: {
+    status: 409,
+    message:
+      'A newer token was saved meanwhile; this one was not kept. Nothing to do: the newer one is current.',
+  },
   // 503: the chat services are the dependency that failed, and trying again later is the remedy.
   ERR_NOTICE_UNDELIVERED: {
     status: 503,
     message: 'The reminder could not reach any chat right now. Try again shortly.',
     retryAfterSeconds: 30,
+  },
+  ERR_RENEW_LINK_INVALID: {
+    status: 401,
+    message: 'This button is invalid, expired or already used. Send /renew in the chat for a new one.',
   },
 };
 
@@ -79,9 +91,14 @@ export const ETRADE_ERROR_RESPONSES: Readonly<Record<EtradeErrorCode, ClientErro
   },
   ERR_SIGNATURE: {
     status: 502,
-    message: 'E*TRADE refused our signed request. The consumer secret needs checking.',
+    message:
+      'E*TRADE refused our signed request. Check the consumer key and secret stored for this connection; trying again cannot help.',
   },
-  ERR_CLOCK_SKEW: { status: 502, message: "E*TRADE refused our server's clock. Try again later." },
+  ERR_CLOCK_SKEW: {
+    status: 502,
+    message:
+      "E*TRADE refused our server's clock. Try again in a few minutes; if it persists, check the server's time.",
+  },
   ERR_RATE_LIMITED: {
     status: 429,
     message: 'E*TRADE is limiting requests. Wait a minute and try again.',
@@ -89,18 +106,31 @@ export const ETRADE_ERROR_RESPONSES: Readonly<Record<EtradeErrorCode, ClientErro
   },
   ERR_CONSUMER_KEY: {
     status: 502,
-    message: "E*TRADE no longer accepts this connection's consumer key. It needs renewing.",
+    message:
+      "E*TRADE no longer accepts this connection's consumer key. Request a new key from E*TRADE and store it; logging in again cannot help.",
   },
   ERR_TRANSIENT: {
     status: 503,
     message: 'E*TRADE is not responding right now. Try again shortly.',
     retryAfterSeconds: 10,
   },
-  ERR_UNKNOWN: { status: 502, message: 'E*TRADE answered in a way we did not expect.' },
+  ERR_UNKNOWN: { status: 502, message: 'E*TRADE answered in a way we did not expect. Try again shortly.' },
 };
 
 export const INTERNAL_ERROR_CODE = 'ERR_INTERNAL';
 const INTERNAL: ClientError = { status: 500, message: 'Internal error' };
+
+/**
+ * The words a client is told for a code, for the chat notices that report the same failure (one
+ * cause, one wording, wherever it is read); undefined for a code neither table knows.
+ */
+export function clientMessageFor(code: string): string | undefined {
+  if (Object.hasOwn(APP_ERROR_RESPONSES, code)) return APP_ERROR_RESPONSES[code as AppErrorCode].message;
+  if (Object.hasOwn(ETRADE_ERROR_RESPONSES, code)) {
+    return ETRADE_ERROR_RESPONSES[code as EtradeErrorCode].message;
+  }
+  return undefined;
+}
 
 /**
  * Turns anything thrown into what the client sees. Only the tables' words leave, except for

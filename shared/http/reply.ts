@@ -9,7 +9,10 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** Set-Cookie values, one per cookie. */
   readonly cookies?: readonly string[];
-  /** A path on this site (`/…`) or an https URL; anything else is a bug and answers 500. */
+  /**
+   * A path on this site (`/…`), an https URL, or an http URL to a loopback host (the local system's
+   * simulator); anything else is a bug and answers 500.
+   */
   readonly redirect?: string;
 }
 
@@ -52,8 +55,13 @@ export function serialiseReply(reply: Reply): Outgoing {
 function isSafeRedirect(target: string): boolean {
   if (/^\/(?![/\\])/.test(target)) return true;
   try {
-    return new URL(target).protocol === 'https:';
+    const url = new URL(target);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
   } catch {
     return false;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -15,9 +15,7 @@ import type { ConnectionKeepAlive, KeepAliveRunOutcome } from './report';
 export type KeepAliveContext = Pick<
   AppContext,
   'config' | 'clock' | 'ledger' | 'vault' | 'events' | 'notifier' | 'etrade' | 'log'
-> &
-  // Optional: with it, notices link to the page where the trader can act.
-  Partial<Pick<AppContext, 'pageUrl'>>;
+>;
 
 interface Run {
   readonly ctx: KeepAliveContext;
@@ -167,7 +165,7 @@ async function failed(run: Run, errorCode: string): Promise<ConnectionKeepAlive>
     await announce(
       run,
       keepAliveEvent('keepalive.failed', write.record, at),
-      keepAliveWarningNotice(connection, { streak, errorCode, idleAt }, ctx.pageUrl),
+      keepAliveWarningNotice(connection, { streak, errorCode, idleAt, at }),
     );
   }
   return outcome(run, 'failed', errorCode);
@@ -185,7 +183,7 @@ async function died(run: Run, errorCode: string): Promise<ConnectionKeepAlive> {
   await announce(
     run,
     keepAliveEvent('token.expired', write.record, at),
-    tokenDiedNotice(connection, errorCode, ctx.pageUrl),
+    tokenDiedNotice(connection, errorCode, at),
   );
   return outcome(run, 'died', errorCode);
 }

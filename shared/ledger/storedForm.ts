@@ -1,4 +1,5 @@
 import {
+  type ChatAlert,
   KEEP_ALIVE_OUTCOMES,
   type KeepAliveHealth,
   type KeepAliveOutcome,
@@ -105,6 +106,33 @@ export function decodeFlow<S>(raw: unknown, instants: InstantCodec<S>, where: st
     createdAt: f.instant('createdAt'),
     expiresAt: f.instant('expiresAt'),
     attempts: f.count('attempts'),
+  };
+}
+
+export function encodeChatAlert<S>(alert: ChatAlert, instants: InstantCodec<S>): StoredFields {
+  return {
+    chatId: alert.chatId,
+    messageId: alert.messageId,
+    connectionIds: [...alert.connectionIds],
+    notice: alert.notice,
+    sentAt: instants.encode(alert.sentAt),
+    expiresAt: instants.encode(alert.expiresAt),
+  };
+}
+
+export function decodeChatAlert<S>(raw: unknown, instants: InstantCodec<S>, where: string): ChatAlert {
+  const a = new Fields(raw, where, instants);
+  const ids = a.value('connectionIds');
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+    throw new TypeError(`${where}.connectionIds must be an array of strings`);
+  }
+  return {
+    chatId: a.string('chatId'),
+    messageId: a.count('messageId'),
+    connectionIds: ids as string[],
+    notice: a.string('notice'),
+    sentAt: a.instant('sentAt'),
+    expiresAt: a.instant('expiresAt'),
   };
 }
 

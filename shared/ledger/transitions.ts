@@ -1,7 +1,10 @@
 import {
+  type ChatAlert,
+  FLOW_KEPT_AFTER_EXPIRY_MS,
   KEEP_ALIVE_OUTCOMES,
   RENEWAL_HISTORY_LIMIT,
   type FlowClaim,
+  type FlowSummary,
   type GenerationWrite,
   type IssueCommand,
   type IssueResult,
@@ -175,6 +178,49 @@ export function claimAttempt(
   if (flow.attempts >= maxAttempts) return { claim: { ok: false, reason: 'exhausted' } };
   const updated = { ...flow, attempts: flow.attempts + 1 };
   return { claim: { ok: true, flow: updated }, updated };
+}
+
+/** What flowsOf returns for a stored flow: no request token, no owner. */
+export function flowSummary(flow: PendingFlow): FlowSummary {
+  const { id, connectionId, createdAt, expiresAt, attempts } = flow;
+  return { id, connectionId, createdAt, expiresAt, attempts };
+}
+
+/** When a store may drop an expired flow: FLOW_KEPT_AFTER_EXPIRY_MS after it expired. */
+export function flowKeptUntil(flow: Pick<PendingFlow, 'expiresAt'>): Date {
+  return new Date(flow.expiresAt.getTime() + FLOW_KEPT_AFTER_EXPIRY_MS);
+}
+
+/** Oldest first, ties by id, so every store answers flowsOf and chatAlertsAbout in the same order. */
+export function byCreation<T extends { readonly id: string; readonly createdAt: Date }>(a: T, b: T): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export function bySending(a: ChatAlert, b: ChatAlert): number {
+  return a.sentAt.getTime() - b.sentAt.getTime() || a.messageId - b.messageId;
+}
+
+/** The one key of a chat alert in every store. */
+export function chatAlertKey(chatId: string, messageId: number): string {
+  return `${chatId}/${messageId}`;
+}
+
+/** A chat alert about to be stored: checked as strictly as a read would be. */
+export function assertChatAlert(alert: ChatAlert): void {
+  if (typeof alert.chatId !== 'string' || alert.chatId === '')
+    throw new TypeError('alert.chatId must be a non-empty string');
+  if (!Number.isSafeInteger(alert.messageId) || alert.messageId < 1) {
+    throw new TypeError('alert.messageId must be a positive integer');
+  }
+  if (
+    !Array.isArray(alert.connectionIds) ||
+    !alert.connectionIds.every((id) => typeof id === 'string' && id !== '')
+  ) {
+    throw new TypeError('alert.connectionIds must be an array of connection ids');
+  }
+  if (typeof alert.notice !== 'string') throw new TypeError('alert.notice must be a string');
+  assertInstant(alert.sentAt, 'alert.sentAt');
+  assertInstant(alert.expiresAt, 'alert.expiresAt');
 }
 
 /**

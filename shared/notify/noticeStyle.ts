@@ -21,4 +21,12 @@ export const NOTICE_STYLES: Readonly<Record<NoticeKind, NoticeStyle>> = {
   'token.expired': { emoji: '🛑', loudness: 'normal' },
   'login.link': { emoji: '🔑', loudness: 'normal' },
   'consumerKey.aging': { emoji: '🗝️', loudness: 'normal' },
+  'chat.status': { emoji: '📊', loudness: 'quiet' },
+  'chat.renew': { emoji: '🔑', loudness: 'quiet' },
+  'chat.help': { emoji: '❔', loudness: 'quiet' },
+  'chat.loginLimited': { emoji: '⏳', loudness: 'quiet' },
+  'code.accepted': { emoji: '✅', loudness: 'quiet' },
+  'code.rejected': { emoji: '❌', loudness: 'quiet' },
+  'code.expired': { emoji: '⌛', loudness: 'quiet' },
+  'code.unmatched': { emoji: '❔', loudness: 'quiet' },
 };

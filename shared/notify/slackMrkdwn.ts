@@ -56,22 +56,21 @@ export function slackPayload(notice: Notice): SlackPayload {
   const fallback = [...(urgent ? [HERE] : []), title, ...notice.lines].map((line, i) =>
     urgent && i === 0 ? line : escapeMrkdwn(line),
   );
-  if (notice.link) {
+  const buttons = notice.buttons ?? [];
+  if (buttons.length > 0) {
     blocks.push({
       type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          text: { type: 'plain_text', text: shorten(notice.link.text, BUTTON_TEXT_LIMIT) },
-          url: notice.link.url,
-          ...(urgent ? { style: 'danger' as const } : {}),
-        },
-      ],
+      elements: buttons.map((button) => ({
+        type: 'button' as const,
+        text: { type: 'plain_text' as const, text: shorten(button.text, BUTTON_TEXT_LIMIT) },
+        url: button.url,
+        ...(urgent ? { style: 'danger' as const } : {}),
+      })),
     });
     // `|` and `>` in the URL would end the link early.
-    fallback.push(
-      `<${notice.link.url.replace(/[|<>]/g, encodeURIComponent)}|${escapeMrkdwn(notice.link.text)}>`,
-    );
+    for (const button of buttons) {
+      fallback.push(`<${button.url.replace(/[|<>]/g, encodeURIComponent)}|${escapeMrkdwn(button.text)}>`);
+    }
   }
   return {
     text: shorten(fallback.join('\n'), SECTION_LIMIT),

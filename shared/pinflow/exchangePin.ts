@@ -93,8 +93,10 @@ export async function exchangePin(
     ctx.log.warn('pinflow.failed', { connection: connection.id, step: failedStep(error, step), code });
     // A wrong PIN is the user's to retry on the page; anything else is worth a notice.
     if (!isEtradeError(error, 'ERR_VERIFIER_REJECTED')) {
+      // The same error the caller gets below (withStep), so the chat words it as the API does.
+      const failed = failedStep(error, step);
       await ctx.notifier
-        .send(renewalFailedNotice(connection, failedStep(error, step), code))
+        .send(renewalFailedNotice(connection, failed, withStep(error, failed), ctx.clock.now()))
         .catch(() => ctx.log.warn('notify.failed', { kind: 'renewal.failed' }));
     }
     throw withStep(error, failedStep(error, step));

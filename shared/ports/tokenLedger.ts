@@ -93,6 +93,38 @@ export interface PendingFlow {
   readonly attempts: number;
 }
 
+/** A pending flow without its request token: enough for a chat to match a pasted code to it. */
+export interface FlowSummary {
+  readonly id: string;
+  readonly connectionId: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly attempts: number;
+}
+
+/**
+ * A flow stays listed (flowsOf) this long after it expired, so a code pasted after the 5-minute window
+ * is answered "the window closed" rather than "no login in progress". It is never usable meanwhile.
+ */
+export const FLOW_KEPT_AFTER_EXPIRY_MS = 60 * 60_000;
+
+/**
+ * A chat alert with renew buttons, remembered so that it can be edited once its connections are
+ * renewed (the chat never shows a stale "renew now"). Holds no link: the notice is kept as built,
+ * and an edit makes fresh links for the buttons that remain.
+ */
+export interface ChatAlert {
+  readonly chatId: string;
+  readonly messageId: number;
+  /** The connections its buttons renew: what it is found by. */
+  readonly connectionIds: readonly string[];
+  /** The notice as built (before any link was made), as JSON. */
+  readonly notice: string;
+  readonly sentAt: Date;
+  /** Remembered until then (the store's TTL); an older alert is left as it is. */
+  readonly expiresAt: Date;
+}
+
 export type FlowClaim =
   | { readonly ok: true; readonly flow: PendingFlow }
   /** `not_found` also covers another session's flow: a stranger learns nothing about it. */
@@ -133,6 +165,18 @@ export interface TokenLedger {
   claimFlowAttempt(flowId: string, ownerSession: string, now: Date, maxAttempts: number): Promise<FlowClaim>;
   /** Removes a finished flow (its request token is single-use). */
   deleteFlow(flowId: string): Promise<void>;
+  /**
+   * The owner's stored flows, oldest first: live ones, and expired ones for FLOW_KEPT_AFTER_EXPIRY_MS
+   * at least (a store may keep them longer, until its TTL runs). Never the request token.
+   */
+  flowsOf(ownerSession: string): Promise<FlowSummary[]>;
+
+  /** Remembers a chat alert (replacing one with the same chat and message id). */
+  recordChatAlert(alert: ChatAlert): Promise<void>;
+  /** The chat's remembered alerts with a button for the connection, unexpired at `now`, oldest first. */
+  chatAlertsAbout(chatId: string, connectionId: string, now: Date): Promise<ChatAlert[]>;
+  /** Forgets an alert (done, or gone from the chat); forgetting an unknown one is not an error. */
+  forgetChatAlert(chatId: string, messageId: number): Promise<void>;
 
   /**
    * Creates the marker if absent (transaction): true for the first caller only. Used for once-per-day

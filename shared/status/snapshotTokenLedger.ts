@@ -1,6 +1,8 @@
 import type { Clock } from '../ports/clock';
 import type {
+  ChatAlert,
   FlowClaim,
+  FlowSummary,
   GenerationWrite,
   IssueCommand,
   IssueResult,
@@ -136,7 +138,7 @@ export class SnapshotTokenLedger implements TokenLedger, LedgerSnapshots {
     return this.invalidating(this.inner.recordDead(connectionId, generation, death));
   }
 
-  // Flows and markers are not part of a connection's record: status never shows them.
+  // Flows, markers and chat alerts are not part of a connection's record: status never shows them.
   createFlow(flow: PendingFlow): Promise<void> {
     return this.inner.createFlow(flow);
   }
@@ -147,6 +149,22 @@ export class SnapshotTokenLedger implements TokenLedger, LedgerSnapshots {
 
   deleteFlow(flowId: string): Promise<void> {
     return this.inner.deleteFlow(flowId);
+  }
+
+  flowsOf(ownerSession: string): Promise<FlowSummary[]> {
+    return this.inner.flowsOf(ownerSession);
+  }
+
+  recordChatAlert(alert: ChatAlert): Promise<void> {
+    return this.inner.recordChatAlert(alert);
+  }
+
+  chatAlertsAbout(chatId: string, connectionId: string, now: Date): Promise<ChatAlert[]> {
+    return this.inner.chatAlertsAbout(chatId, connectionId, now);
+  }
+
+  forgetChatAlert(chatId: string, messageId: number): Promise<void> {
+    return this.inner.forgetChatAlert(chatId, messageId);
   }
 
   claimMarker(key: string, at: Date, expiresAt: Date, holder?: string): Promise<boolean> {

@@ -6,9 +6,15 @@ import { NOTICE_KINDS } from '../../shared/ports/notifier';
 import { SECRET_IDS } from '../../shared/ports/secretReader';
 import { SlackWebhookServer } from '../fakes/slackWebhookServer';
 import { MapSecretReader } from '../support/canaries';
-import { PAGE_URL, SIGN_IN_URL, sampleNotices } from '../support/sampleNotices';
+import { PAGE_URL, presentedSamples, SIGN_IN_URL } from '../support/sampleNotices';
 
 const WEBHOOK_SECRET_PART = 'CANARYslackwebhooksecret';
+const LOGIN = {
+  kind: 'login.link' as const,
+  title: 'Sign in to the E*TRADE token page',
+  lines: ['This link works once, until 9:00 AM ET.'],
+  buttons: [{ text: 'Open the token page', url: SIGN_IN_URL }],
+};
 
 describe('SlackWebhookNotifier against a local incoming-webhook receiver', () => {
   let slack: SlackWebhookServer;
@@ -25,33 +31,36 @@ describe('SlackWebhookNotifier against a local incoming-webhook receiver', () =>
   const notifier = (timeoutMs?: number) =>
     new SlackWebhookNotifier({ secrets, log: jsonLogger((line) => logs.push(line)), timeoutMs });
 
+  // Slack cannot take a pasted code: its button signs in to the page with the renewal ready.
+  const RENEW = `${SIGN_IN_URL}&renew=prod`;
+
   it('posts the reminder as {text, blocks}: plain-text title and lines, a button, no unfurling', async () => {
-    await notifier().send(sampleNotices()['morning.reminder']);
+    await notifier().send((await presentedSamples('page'))['morning.reminder']);
+    const lines = [
+      'The market opens at 9:30 AM ET today, Tuesday, March 10.',
+      'Live <IRA> & "Joint": no token yet.',
+      'Open the link, log in to E*TRADE, then enter the 5-character code on the token page.',
+      'The link works once, until 9:00 AM ET.',
+    ];
     expect(slack.received).toEqual([
       {
         text: [
           '⏰ Renew E*TRADE before the open',
-          'The market opens at 9:30 AM ET today, Tuesday, March 10.',
-          'Live &lt;IRA&gt; &amp; "Joint": no token yet.',
-          'Open the link, log in to E*TRADE and enter the 5-character PIN it shows.',
-          `<${SIGN_IN_URL}|Renew now>`,
+          ...lines.map((line) => line.replace('<IRA> &', '&lt;IRA&gt; &amp;')),
+          `<${RENEW}|Renew Live &lt;IRA&gt; &amp; "Joint">`,
         ].join('\n'),
         blocks: [
           { type: 'header', text: { type: 'plain_text', text: '⏰ Renew E*TRADE before the open' } },
-          {
-            type: 'section',
-            text: {
-              type: 'plain_text',
-              text: [
-                'The market opens at 9:30 AM ET today, Tuesday, March 10.',
-                'Live <IRA> & "Joint": no token yet.',
-                'Open the link, log in to E*TRADE and enter the 5-character PIN it shows.',
-              ].join('\n'),
-            },
-          },
+          { type: 'section', text: { type: 'plain_text', text: lines.join('\n') } },
           {
             type: 'actions',
-            elements: [{ type: 'button', text: { type: 'plain_text', text: 'Renew now' }, url: SIGN_IN_URL }],
+            elements: [
+              {
+                type: 'button',
+                text: { type: 'plain_text', text: 'Renew Live <IRA> & "Joint"' },
+                url: RENEW,
+              },
+            ],
           },
         ],
         unfurl_links: false,
@@ -61,7 +70,7 @@ describe('SlackWebhookNotifier against a local incoming-webhook receiver', () =>
   });
 
   it('the escalation calls the channel (@here) and its button is red', async () => {
-    await notifier().send(sampleNotices()['morning.escalation']);
+    await notifier().send((await presentedSamples('page'))['morning.escalation']);
     const [body] = slack.received as {
       text: string;
       blocks: { type: string; text?: unknown; elements?: unknown[] }[];
@@ -72,8 +81,23 @@ describe('SlackWebhookNotifier against a local incoming-webhook receiver', () =>
     ]);
     expect(body.blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '<!here>' } });
     expect(body.blocks.at(-1)?.elements).toEqual([
-      { type: 'button', text: { type: 'plain_text', text: 'Renew now' }, url: SIGN_IN_URL, style: 'danger' },
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: 'Renew Live <IRA> & "Joint"' },
+        url: RENEW,
+        style: 'danger',
+      },
     ]);
+  });
+
+  it('one button per connection to renew, in one actions block', async () => {
+    const buttons = [
+      { text: 'Renew Live', url: `${SIGN_IN_URL}&renew=prod` },
+      { text: 'Renew IRA', url: `${SIGN_IN_URL}&renew=ira` },
+    ];
+    await notifier().send({ kind: 'morning.reminder', title: 'Renew', lines: [], buttons });
+    const [body] = slack.received as { blocks: { type: string; elements?: { url: string }[] }[] }[];
+    expect(body.blocks.at(-1)?.elements?.map((e) => e.url)).toEqual(buttons.map((b) => b.url));
   });
 
   it('a mention or link typed into a label is text, not a ping', async () => {
@@ -81,7 +105,7 @@ describe('SlackWebhookNotifier against a local incoming-webhook receiver', () =>
       kind: 'keepalive.warning',
       title: 'x <!channel> & <https://evil.example|click>',
       lines: ['<@U123> <!everyone>'],
-      link: { text: 'Check', url: `${PAGE_URL}/?a=1|b>c` },
+      buttons: [{ text: 'Check', url: `${PAGE_URL}/?a=1|b>c` }],
     });
     const [body] = slack.received as { text: string }[];
     expect(body.text).toBe(
@@ -94,7 +118,7 @@ describe('SlackWebhookNotifier against a local incoming-webhook receiver', () =>
   });
 
   it.each(NOTICE_KINDS.map((kind) => [kind]))('the receiver accepts %s', async (kind) => {
-    await notifier().send(sampleNotices()[kind]);
+    await notifier().send((await presentedSamples('page'))[kind]);
     expect(slack.received).toHaveLength(1);
   });
 
@@ -110,7 +134,7 @@ describe('SlackWebhookNotifier against a local incoming-webhook receiver', () =>
   ])('%s → %s', async (_what, code, answer, reason) => {
     slack.faults.push({ kind: 'answer', ...answer, type: 'text/html' });
     const error = await notifier()
-      .send(sampleNotices()['login.link'])
+      .send(LOGIN)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChannelError);
     expect(error).toMatchObject({ code, channel: 'slack', details: { status: answer.status, reason } });
@@ -119,12 +143,12 @@ describe('SlackWebhookNotifier against a local incoming-webhook receiver', () =>
 
   it('a hung receiver is abandoned after the timeout; a reset is unreachable', async () => {
     slack.faults.push({ kind: 'hang' });
-    await expect(notifier(200).send(sampleNotices()['login.link'])).rejects.toMatchObject({
+    await expect(notifier(200).send(LOGIN)).rejects.toMatchObject({
       code: 'ERR_CHANNEL_TIMEOUT',
     });
     slack.faults.push({ kind: 'reset' });
     const error = await notifier()
-      .send(sampleNotices()['login.link'])
+      .send(LOGIN)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_CHANNEL_UNREACHABLE' });
     expectNoCanary(error);
@@ -132,12 +156,12 @@ describe('SlackWebhookNotifier against a local incoming-webhook receiver', () =>
 
   it('a missing or malformed webhook URL secret is ERR_CHANNEL_NOT_CONFIGURED', async () => {
     secrets.values.delete(SECRET_IDS.slackWebhookUrl);
-    await expect(notifier().send(sampleNotices()['login.link'])).rejects.toMatchObject({
+    await expect(notifier().send(LOGIN)).rejects.toMatchObject({
       code: 'ERR_CHANNEL_NOT_CONFIGURED',
     });
     secrets.values.set(SECRET_IDS.slackWebhookUrl, `javascript:${WEBHOOK_SECRET_PART}`);
     const error = await notifier()
-      .send(sampleNotices()['login.link'])
+      .send(LOGIN)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_CHANNEL_NOT_CONFIGURED' });
     expectNoCanary(error);
@@ -145,7 +169,7 @@ describe('SlackWebhookNotifier against a local incoming-webhook receiver', () =>
 
   it('never logs the webhook URL', async () => {
     const slackLog = jsonLogger((line) => logs.push(line));
-    await new SlackWebhookNotifier({ secrets, log: slackLog }).send(sampleNotices()['login.link']);
+    await new SlackWebhookNotifier({ secrets, log: slackLog }).send(LOGIN);
     slackLog.warn('probe', { url: slack.webhookUrl });
     expect(logs.join('\n')).not.toContain(WEBHOOK_SECRET_PART);
   });

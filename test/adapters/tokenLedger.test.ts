@@ -9,6 +9,7 @@ import { FirestoreTokenLedger } from '../../shared/adapters/gcp/firestoreTokenLe
 import { MemoryTokenLedger } from '../support/memoryTokenLedger';
 import { FileTokenLedger } from '../../shared/adapters/local/fileTokenLedger';
 import { ManualClock } from '../../shared/ports/clock';
+import { FLOW_KEPT_AFTER_EXPIRY_MS } from '../../shared/ports/tokenLedger';
 import { tokenLedgerContract } from '../contracts/tokenLedger.contract';
 
 // One client for the file (as in production, one per instance); each test gets its own collections.
@@ -59,7 +60,10 @@ describe('FirestoreTokenLedger storage', () => {
 
     const flowDoc = await firestore.collection(`${prefix}pinFlows`).doc('f1').get();
     const markers = await firestore.collection(`${prefix}markers`).get();
-    expect(flowDoc.get('expireAt')).toEqual(Timestamp.fromDate(expiresAt));
+    // A flow is kept an hour past its 5 minutes, so a late code is answered "the window closed".
+    expect(flowDoc.get('expireAt')).toEqual(
+      Timestamp.fromDate(new Date(expiresAt.getTime() + FLOW_KEPT_AFTER_EXPIRY_MS)),
+    );
     expect(markers.docs.map((d) => [d.id, d.get('key'), d.get('expireAt')])).toEqual([
       ['alert%2Fc%2F2026-03-02', 'alert/c/2026-03-02', Timestamp.fromDate(expiresAt)],
     ]);
@@ -140,7 +144,7 @@ describe('FileTokenLedger storage', () => {
     expect(await readdir(dir)).toEqual(['ledger.json']);
   });
 
-  it('prunes expired flows and markers on the next write (the local TTL)', async () => {
+  it('prunes expired markers on the next write, and flows an hour after they expired (the local TTL)', async () => {
     const clock = new ManualClock('2026-03-02T14:00:00.000Z');
     const ledger = new FileTokenLedger(file, { clock });
     await ledger.createFlow(flow('f1', new Date('2026-03-02T14:05:00.000Z')));
@@ -154,10 +158,19 @@ describe('FileTokenLedger storage', () => {
       issuedAt: clock.now(),
       expiresAt: clock.now(),
     });
-
-    const stored = JSON.parse(await readFile(file, 'utf8'));
-    expect(Object.keys(stored.flows)).toEqual([]);
+    let stored = JSON.parse(await readFile(file, 'utf8'));
+    // An expired flow stays listed an hour (flowsOf: "the window closed"), never usable.
+    expect(Object.keys(stored.flows)).toEqual(['f1']);
     expect(Object.keys(stored.markers)).toEqual(['m2']);
+    expect(await ledger.claimFlowAttempt('f1', 'alice', clock.now(), 5)).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+
+    clock.set('2026-03-02T15:05:00.000Z');
+    await ledger.recordUsed('c', 1, clock.now());
+    stored = JSON.parse(await readFile(file, 'utf8'));
+    expect(Object.keys(stored.flows)).toEqual([]);
   });
 
   it('refuses to read a corrupt file instead of treating it as empty', async () => {

@@ -33,7 +33,6 @@ forEachTimeZone(() => {
       ledger,
       notifier,
       log: jsonLogger(() => undefined),
-      pageUrl: 'https://tokens.example.com',
     });
     const agingNotices = () => notifier.ofKind('consumerKey.aging');
 
@@ -56,8 +55,8 @@ forEachTimeZone(() => {
         connectionId: 'ira',
         title: 'IRA: consumer key is near its 2-year lapse',
         lines: [
-          'The consumer key is 23 months old; E*TRADE stops accepting keys about 2 years after issue (around 2026-04-15).',
-          'Request a new key from E*TRADE and store it in the secret etrade-oauth-ira-consumer, then set consumerKeyCreatedAt.',
+          'The consumer key is 23 months old; E*TRADE stops accepting keys about 2 years after issue (around April 15, 2026).',
+          'Request a new key from E*TRADE, store it in the secret etrade-oauth-ira-consumer, then set consumerKeyCreatedAt; renewing the token cannot help.',
         ],
       });
       expect(agingNotices().at(-1)?.title).toBe('IRA: consumer key has reached its 2-year lapse');
@@ -72,13 +71,15 @@ forEachTimeZone(() => {
       ]);
     });
 
-    it('goes out even when prod is already renewed, and is reported in the result', async () => {
-      await ledger.recordIssued({
-        connectionId: 'prod',
-        secretVersion: '1',
-        issuedAt: new Date('2026-03-17T12:00:00Z'),
-        expiresAt: nextNewYorkMidnight(new Date('2026-03-17T12:00:00Z')),
-      });
+    it('goes out even when every live login is already renewed, and is reported in the result', async () => {
+      for (const connectionId of ['prod', 'ira', 'joint']) {
+        await ledger.recordIssued({
+          connectionId,
+          secretVersion: '1',
+          issuedAt: new Date('2026-03-17T12:00:00Z'),
+          expiresAt: nextNewYorkMidnight(new Date('2026-03-17T12:00:00Z')),
+        });
+      }
       clock.set('2026-03-17T12:30:00Z');
       expect(await runMorningAlert(ctx())).toEqual({
         sent: false,

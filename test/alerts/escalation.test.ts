@@ -11,8 +11,6 @@ import { RecordingNotifier } from '../support/recordingNotifier';
 import { SwitchableChannel } from '../support/switchableChannel';
 import { forEachTimeZone } from '../support/timeZones';
 
-const PAGE_URL = 'https://etrade-oauth.example.web.app/';
-
 forEachTimeZone(() => {
   describe('runMorningEscalation', () => {
     let clock: ManualClock;
@@ -34,7 +32,6 @@ forEachTimeZone(() => {
       ledger,
       notifier,
       log: jsonLogger((line) => void logLines.push(line)),
-      pageUrl: PAGE_URL,
     });
 
     const issueProd = (issuedAt: string) =>
@@ -52,17 +49,18 @@ forEachTimeZone(() => {
         { sent: true, reason: 'sent', nyDate: '2026-03-10' },
         { sent: false, reason: 'already-sent', nyDate: '2026-03-10' },
       ]);
+      // Its links are made per channel (a button in Telegram, a sign-in link elsewhere), until 09:45.
       expect(notifier.notices).toEqual([
         {
           kind: 'morning.escalation',
           connectionId: 'prod',
           title: 'E*TRADE not renewed: the market opens in 15 min',
-          lines: [
-            'The market opens at 9:30 AM ET. Live: no token yet.',
-            'The trading system cannot trade until someone logs in.',
-            'Open the link now, log in to E*TRADE and enter the 5-character PIN it shows.',
-          ],
-          link: { text: 'Renew now', url: PAGE_URL },
+          lines: ['The market opens at 9:30 AM ET; the trading system cannot trade until someone logs in.'],
+          action: {
+            kind: 'renew',
+            targets: [{ connectionId: 'prod', label: 'Live', state: 'no token yet.' }],
+            until: new Date('2026-03-10T13:45:00Z'),
+          },
         },
       ]);
     });
@@ -99,10 +97,16 @@ forEachTimeZone(() => {
       expect(notifier.notices).toHaveLength(reason === 'sent' ? 1 : 0);
     });
 
-    it('says how many minutes are left', async () => {
+    it('says how many minutes are left; a run by hand after the open says it is open', async () => {
       clock.set('2026-11-27T14:22:30Z'); // 7½ minutes before the open
       await runMorningEscalation(ctx());
       expect(notifier.notices[0].title).toBe('E*TRADE not renewed: the market opens in 8 min');
+      clock.set('2026-11-27T16:00:00Z'); // 11:00 EST, by hand
+      await runMorningEscalation(ctx(), { force: true });
+      expect(notifier.notices[1]).toMatchObject({
+        title: 'E*TRADE not renewed: the market is open',
+        lines: ['The market opened at 9:30 AM ET; the trading system cannot trade until someone logs in.'],
+      });
     });
 
     it.each([
@@ -137,22 +141,31 @@ forEachTimeZone(() => {
       });
       clock.set('2026-03-10T13:15:00Z');
       expect(await runMorningEscalation(ctx())).toMatchObject({ reason: 'sent' });
-      expect(notifier.notices[0].lines[0]).toBe(
-        'The market opens at 9:30 AM ET. Live: E*TRADE ended the last token early; it cannot be renewed.',
-      );
+      expect(notifier.notices[0].action).toMatchObject({
+        targets: [
+          { connectionId: 'prod', state: 'E*TRADE ended the last token before its midnight expiry.' },
+        ],
+      });
     });
 
-    it('a failed login link leaves the marker free for the retry', async () => {
-      clock.set('2026-03-10T13:15:00Z');
-      await expect(
-        runMorningEscalation(ctx(), { loginLink: () => Promise.reject(new Error('key unavailable')) }),
-      ).rejects.toThrow('key unavailable');
-      const link = `${PAGE_URL}login?t=once`;
-      expect(await runMorningEscalation(ctx(), { loginLink: async () => link })).toMatchObject({
-        sent: true,
+    it('lists every connection still to renew in one message, a sandbox once it has had a token', async () => {
+      await issueProd('2026-03-09T13:00:00Z'); // yesterday's: expired at midnight
+      await ledger.recordIssued({
+        connectionId: 'sandbox',
+        secretVersion: '1',
+        issuedAt: new Date('2026-03-09T14:00:00Z'),
+        expiresAt: nextNewYorkMidnight(new Date('2026-03-09T14:00:00Z')),
       });
-      expect(notifier.notices[0].link).toEqual({ text: 'Renew now', url: link });
-      expect(logLines.join('\n')).not.toContain('t=once');
+      clock.set('2026-03-10T13:15:00Z');
+      expect(await runMorningEscalation(ctx())).toMatchObject({ reason: 'sent' });
+      expect(notifier.notices).toHaveLength(1);
+      expect(notifier.notices[0].connectionId).toBeUndefined();
+      expect(notifier.notices[0].action).toMatchObject({
+        targets: [
+          { connectionId: 'prod', state: 'the last token expired at midnight ET.' },
+          { connectionId: 'sandbox', state: 'the last token expired at midnight ET.' },
+        ],
+      });
     });
     it('reaching no channel gives the marker back and fails; the redelivery before the open sends one', async () => {
       const telegram = new SwitchableChannel();

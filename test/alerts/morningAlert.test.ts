@@ -15,8 +15,6 @@ import { RecordingNotifier } from '../support/recordingNotifier';
 import { SwitchableChannel } from '../support/switchableChannel';
 import { forEachTimeZone } from '../support/timeZones';
 
-const PAGE_URL = 'https://etrade-oauth.example.web.app/';
-
 forEachTimeZone(() => {
   describe('runMorningAlert with the NYSE calendar and the file ledger', () => {
     let dir: string;
@@ -42,7 +40,6 @@ forEachTimeZone(() => {
         ledger,
         notifier: through,
         log: jsonLogger((line) => void logLines.push(line)),
-        pageUrl: PAGE_URL,
       };
     }
 
@@ -76,12 +73,13 @@ forEachTimeZone(() => {
           kind: 'morning.reminder',
           connectionId: 'prod',
           title: 'Renew E*TRADE before the open',
-          lines: [
-            'The market opens at 9:30 AM ET today, Tuesday, March 10.',
-            'Live: no token yet.',
-            'Open the link, log in to E*TRADE and enter the 5-character PIN it shows.',
-          ],
-          link: { text: 'Renew now', url: PAGE_URL },
+          lines: ['The market opens at 9:30 AM ET today, Tuesday, March 10.'],
+          // A never-used sandbox is no chore; each channel makes its own links, working until 09:00.
+          action: {
+            kind: 'renew',
+            targets: [{ connectionId: 'prod', label: 'Live', state: 'no token yet.' }],
+            until: new Date('2026-03-10T13:00:00Z'),
+          },
         },
       ]);
     });
@@ -138,14 +136,16 @@ forEachTimeZone(() => {
       expect(notifier.notices[0].lines).toContain('Early close today: 1:00 PM ET.');
     });
 
-    it('force skips the window but never the once-a-day marker', async () => {
+    it('a forced (manual) run sends whatever the time, every time, and takes the free marker', async () => {
       clock.set('2026-03-10T18:00:00Z'); // 14:00 EDT, after the open
       expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'outside-window' });
       expect(await runMorningAlert(ctx(), { force: true })).toMatchObject({ sent: true, reason: 'sent' });
-      expect(await runMorningAlert(ctx(), { force: true })).toMatchObject({ reason: 'already-sent' });
+      expect(await runMorningAlert(ctx(), { force: true })).toMatchObject({ sent: true, reason: 'sent' });
+      expect(notifier.notices[0].lines[0]).toBe('The market opened at 9:30 AM ET today, Tuesday, March 10.');
+      // The scheduled run the next morning of the same date would not repeat it.
       clock.set('2026-03-10T12:30:00Z');
       expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'already-sent' });
-      expect(notifier.notices).toHaveLength(1);
+      expect(notifier.notices).toHaveLength(2);
     });
 
     it('is already-renewed when the prod token was issued today (New York date) and is live', async () => {
@@ -173,9 +173,9 @@ forEachTimeZone(() => {
       await issueProd('2026-03-10T03:55:00Z'); // 23:55 EDT yesterday: dead at 00:00
       clock.set('2026-03-10T12:30:00Z');
       expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'sent' });
-      expect(notifier.notices[0].lines).toContain(
-        'Live: the last token expired at midnight ET (generation 1).',
-      );
+      expect(notifier.notices[0].action).toMatchObject({
+        targets: [{ connectionId: 'prod', label: 'Live', state: 'the last token expired at midnight ET.' }],
+      });
     });
 
     it('reminds when today’s token already died', async () => {
@@ -186,22 +186,34 @@ forEachTimeZone(() => {
       });
       clock.set('2026-03-10T12:30:00Z');
       expect(await runMorningAlert(ctx(), {})).toMatchObject({ reason: 'sent' });
-      expect(notifier.notices[0].lines).toContain(
-        'Live: E*TRADE ended the last token early; it cannot be renewed.',
-      );
+      expect(notifier.notices[0].action).toMatchObject({
+        targets: [
+          { connectionId: 'prod', state: 'E*TRADE ended the last token before its midnight expiry.' },
+        ],
+      });
     });
 
-    it('links the fresh login link; if making it fails, the marker stays free for the retry', async () => {
+    it('one message for every connection: renewed ones as done, the others with a button each', async () => {
+      const extra = loadConfig({
+        ETRADE_CONNECTIONS: JSON.stringify([{ id: 'ira', environment: 'prod', label: 'IRA' }]),
+      });
+      await issueProd('2026-03-10T12:10:00Z'); // prod renewed at 08:10 today
       clock.set('2026-03-10T12:30:00Z');
-      const failing = () => Promise.reject(new Error('signing key unavailable'));
-      await expect(runMorningAlert(ctx(), { loginLink: failing })).rejects.toThrow('signing key unavailable');
-      expect(notifier.notices).toEqual([]);
-
-      const link = `${PAGE_URL}?login=signed-once`;
-      expect(await runMorningAlert(ctx(), { loginLink: async () => link })).toMatchObject({ reason: 'sent' });
-      expect(notifier.notices[0].link).toEqual({ text: 'Renew now', url: link });
-      expect(logLines.join('\n')).not.toContain('signed-once');
+      expect(await runMorningAlert({ ...ctx(), config: extra }, {})).toMatchObject({ reason: 'sent' });
+      expect(notifier.notices).toEqual([
+        expect.objectContaining({
+          connectionId: 'ira',
+          lines: [
+            'The market opens at 9:30 AM ET today, Tuesday, March 10.',
+            '✅ Live: renewed today, active.',
+          ],
+          action: expect.objectContaining({
+            targets: [{ connectionId: 'ira', label: 'IRA', state: 'no token yet.' }],
+          }),
+        }),
+      ]);
     });
+
     describe('when the reminder reaches no channel', () => {
       let telegram: SwitchableChannel;
       /** A Telegram-only deployment: the real fan-out over one chat channel. */

@@ -41,7 +41,6 @@ forEachTimeZone(() => {
       ledger,
       notifier,
       log: silentLogger,
-      pageUrl: 'https://tokens.example.com',
     };
 
     const days: string[] = [];

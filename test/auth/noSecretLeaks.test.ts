@@ -1,6 +1,7 @@
 import { generateApiKey } from '../../shared/auth/apiKeys';
 import { authenticate, loadAuthKeys } from '../../shared/auth/authenticate';
 import { createLoginLink, redeemLoginLink } from '../../shared/auth/loginLinks';
+import { createRenewLink, redeemRenewLink } from '../../shared/auth/renewLinks';
 import { issueSession, readSession, SESSION_COOKIE } from '../../shared/auth/sessions';
 import { SECRET_IDS } from '../../shared/ports/secretReader';
 import { capturingLogger, cookieValueOf, fileLedger, KEY, PAGE_URL, T0, tokenOf } from './fixtures';
@@ -56,10 +57,31 @@ it('keeps every secret out of errors and log lines on every failure path', async
       loadAuthKeys({ read: async (id) => (id === SECRET_IDS.loginLinkKey ? KEY : apiKey) }),
     );
 
-    expect(errors).toHaveLength(13);
-    expect(lines.length).toBeGreaterThanOrEqual(10);
-    const secrets = [KEY, KEY.slice(0, 20), apiKey, session.csrfToken, session.sessionId, token, cookieValue];
-    const halves = [token, cookieValue].flatMap((t) => t.split('.'));
+    // The chat's renew button: forged, for another chat, expired, replayed, and a good one.
+    const button = tokenOf(
+      createRenewLink({ key: KEY, pageUrl: PAGE_URL, chatId: '-100123', connectionId: 'prod', now: T0 }).url,
+    );
+    const tap = (t: unknown, now = T0, chatId = '-100123') =>
+      redeemRenewLink({ key: KEY, token: t, chatId, now, ledger: env.ledger, log });
+    await attempt(() => tap(`${button}x`));
+    await attempt(() => tap(button, T0, '-100999'));
+    await attempt(() => tap(button, later));
+    await tap(button);
+    await attempt(() => tap(button));
+
+    expect(errors).toHaveLength(17);
+    expect(lines.length).toBeGreaterThanOrEqual(14);
+    const secrets = [
+      KEY,
+      KEY.slice(0, 20),
+      apiKey,
+      session.csrfToken,
+      session.sessionId,
+      token,
+      cookieValue,
+      button,
+    ];
+    const halves = [token, cookieValue, button].flatMap((t) => t.split('.'));
     const output = [...errors, ...lines].join('\n');
     for (const secret of [...secrets, ...halves]) expect(output).not.toContain(secret);
   } finally {

@@ -32,6 +32,21 @@ describe('chat channel settings', () => {
     },
   );
 
+  it('TELEGRAM_ALLOWED_USER_IDS: user ids separated by commas; empty or unset means anyone in the chat', () => {
+    expect(loadConfig({ TELEGRAM_ALLOWED_USER_IDS: '42, 77 ,1234567890' }).telegramAllowedUserIds).toEqual([
+      '42',
+      '77',
+      '1234567890',
+    ]);
+    expect(loadConfig({ TELEGRAM_ALLOWED_USER_IDS: '' }).telegramAllowedUserIds).toBeUndefined();
+    expect(loadConfig({}).telegramAllowedUserIds).toBeUndefined();
+    for (const bad of ['-42', '42,,77', 'me', '42;77']) {
+      expect(issues({ TELEGRAM_ALLOWED_USER_IDS: bad })).toEqual([
+        `TELEGRAM_ALLOWED_USER_IDS: expected Telegram user ids (positive numbers) separated by commas, or unset, got ${JSON.stringify(bad)}`,
+      ]);
+    }
+  });
+
   it('TELEGRAM_API_ROOT takes any http(s) base URL, trailing slashes dropped', () => {
     expect(loadConfig({ TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' }).telegramApiRoot).toBe(
       'http://127.0.0.1:8081',

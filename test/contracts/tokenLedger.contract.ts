@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { RENEWAL_HISTORY_LIMIT, type PendingFlow, type TokenLedger } from '../../shared/ports/tokenLedger';
+import {
+  type ChatAlert,
+  RENEWAL_HISTORY_LIMIT,
+  type PendingFlow,
+  type TokenLedger,
+} from '../../shared/ports/tokenLedger';
 
 export interface LedgerUnderTest {
   readonly ledger: TokenLedger;
@@ -207,6 +212,38 @@ export function tokenLedgerContract(name: string, make: () => Promise<LedgerUnde
         });
       });
 
+      it("lists an owner's flows oldest first, without request tokens, expired ones still listed", async () => {
+        const owner = `telegram:${randomUUID()}`;
+        const older = flow({ ownerSession: owner, connectionId: 'ira' });
+        const newer = flow({
+          ownerSession: owner,
+          createdAt: new Date(older.createdAt.getTime() + 2000),
+          expiresAt: new Date(older.expiresAt.getTime() + 2000),
+        });
+        const stranger = flow({ ownerSession: `${owner}x` });
+        await ledger.createFlow(newer);
+        await ledger.createFlow(stranger);
+        await ledger.createFlow(older);
+        await ledger.claimFlowAttempt(newer.id, owner, newer.createdAt, 5);
+        const summary = (f: PendingFlow, attempts = 0) => ({
+          id: f.id,
+          connectionId: f.connectionId,
+          createdAt: f.createdAt,
+          expiresAt: f.expiresAt,
+          attempts,
+        });
+        expect(await ledger.flowsOf(owner)).toEqual([summary(older), summary(newer, 1)]);
+        // Past its expiry it is listed (a late code is "the window closed") but never usable.
+        expect(await ledger.claimFlowAttempt(older.id, owner, older.expiresAt, 5)).toEqual({
+          ok: false,
+          reason: 'expired',
+        });
+        expect((await ledger.flowsOf(owner)).map((f) => f.id)).toEqual([older.id, newer.id]);
+        await ledger.deleteFlow(older.id);
+        expect((await ledger.flowsOf(owner)).map((f) => f.id)).toEqual([newer.id]);
+        expect(await ledger.flowsOf('nobody')).toEqual([]);
+      });
+
       it('answers expired from expiresAt on, and not_found once deleted', async () => {
         const created = flow();
         await ledger.createFlow(created);
@@ -220,6 +257,59 @@ export function tokenLedgerContract(name: string, make: () => Promise<LedgerUnde
           ok: false,
           reason: 'not_found',
         });
+      });
+    });
+
+    describe('chat alerts', () => {
+      const alert = (overrides: Partial<ChatAlert> = {}): ChatAlert => ({
+        chatId: '-1001234567890',
+        messageId: 7,
+        connectionIds: ['prod', 'sandbox'],
+        notice: JSON.stringify({ kind: 'morning.reminder', title: 'Renew <b> & "x"', lines: ['é 😀'] }),
+        sentAt: at(0),
+        expiresAt: new Date(Date.now() + 86_400_000),
+        ...overrides,
+      });
+
+      it('finds a chat’s unexpired alerts by connection, oldest first, as written', async () => {
+        const chatId = `-100${Date.now()}${Math.floor(Math.random() * 1000)}`;
+        const first = alert({ chatId, messageId: 3 });
+        const second = alert({ chatId, messageId: 9, connectionIds: ['prod'], sentAt: at(5) });
+        const expired = alert({ chatId, messageId: 11, expiresAt: at(1) });
+        const otherChat = alert({ chatId: `${chatId}1`, messageId: 3 });
+        for (const a of [second, expired, otherChat, first]) await ledger.recordChatAlert(a);
+
+        expect(await ledger.chatAlertsAbout(chatId, 'prod', at(2))).toEqual([first, second]);
+        expect(await ledger.chatAlertsAbout(chatId, 'sandbox', at(2))).toEqual([first]);
+        expect(await ledger.chatAlertsAbout(chatId, 'ira', at(2))).toEqual([]);
+        // A store may drop an alert once it expired (the file ledger's prune, Firestore's TTL).
+        expect(await ledger.chatAlertsAbout(chatId, 'prod', at(0))).toEqual(
+          expect.arrayContaining([first, second]),
+        );
+      });
+
+      it('replaces an alert with the same chat and message id; forgets one, twice without harm', async () => {
+        const chatId = `-100${Date.now()}${Math.floor(Math.random() * 1000)}`;
+        await ledger.recordChatAlert(alert({ chatId }));
+        const replaced = alert({ chatId, connectionIds: ['ira'] });
+        await ledger.recordChatAlert(replaced);
+        expect(await ledger.chatAlertsAbout(chatId, 'prod', at(0))).toEqual([]);
+        expect(await ledger.chatAlertsAbout(chatId, 'ira', at(0))).toEqual([replaced]);
+        await ledger.forgetChatAlert(chatId, 7);
+        await ledger.forgetChatAlert(chatId, 7);
+        expect(await ledger.chatAlertsAbout(chatId, 'ira', at(0))).toEqual([]);
+      });
+
+      it('refuses a malformed alert, naming the field, and stores nothing', async () => {
+        const chatId = `-100${Date.now()}`;
+        await expect(ledger.recordChatAlert(alert({ chatId, messageId: 0 }))).rejects.toThrow('messageId');
+        await expect(ledger.recordChatAlert(alert({ chatId, connectionIds: [''] }))).rejects.toThrow(
+          'connectionIds',
+        );
+        await expect(ledger.recordChatAlert(alert({ chatId, sentAt: new Date(NaN) }))).rejects.toThrow(
+          'sentAt',
+        );
+        expect(await ledger.chatAlertsAbout(chatId, 'prod', at(0))).toEqual([]);
       });
     });
 

@@ -21,6 +21,8 @@ const ROUTES: {
   telegram?: boolean;
 }[] = [
   { name: 'requestToken', path: '/api/request-token', method: 'POST' },
+  // The chat's button: a GET whose only input is the `t` it carries.
+  { name: 'requestToken', path: '/renew', method: 'GET' },
   { name: 'exchangePin', path: '/api/exchange-pin', method: 'POST' },
   { name: 'status', path: '/status', method: 'GET', signedIn: true },
   { name: 'status', path: '/keepalive/status', method: 'GET', signedIn: true },

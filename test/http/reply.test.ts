@@ -6,6 +6,7 @@ const badReplies: Record<string, Reply> = {
   '/open-redirect': { redirect: '//evil.example/x' },
   '/backslash-redirect': { redirect: '/\\evil.example' },
   '/http-redirect': { redirect: 'http://example.com/' },
+  '/http-lookalike-redirect': { redirect: 'http://127.0.0.1.evil.example/' },
   '/script-redirect': { redirect: 'javascript:alert(1)' },
   '/header-injection': { headers: { 'X-Note': 'a\r\nSet-Cookie: x=1' } },
   '/bad-header-name': { headers: { 'Bad Name': 'x' } },
@@ -21,6 +22,8 @@ const goodReplies: Record<string, Reply> = {
   '/no-body': {},
   '/created': { status: 201, body: { id: 'c-1' }, headers: { 'X-Request-Note': 'ok' } },
   '/https-redirect': { redirect: 'https://us.etrade.com/e/t/etws/authorize?key=k&token=t' },
+  // The local system's simulator: the chat's renew button answers 302 to its authorize page.
+  '/loopback-redirect': { status: 302, redirect: 'http://127.0.0.1:8089/e/t/etws/authorize?key=k&token=t' },
   '/reply-cannot-drop-no-store': { body: {}, headers: { 'Cache-Control': 'public, max-age=600' } },
 };
 
@@ -69,6 +72,12 @@ describe('replies', () => {
     const response = await get('/https-redirect');
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toMatch(/^https:\/\/us\.etrade\.com\//);
+  });
+
+  it('redirects to plain http only on loopback (the local simulator)', async () => {
+    const response = await get('/loopback-redirect');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toMatch(/^http:\/\/127\.0\.0\.1:8089\//);
   });
 
   it('never lets a reply weaken Cache-Control', async () => {

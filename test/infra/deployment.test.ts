@@ -175,11 +175,14 @@ describe('secrets', () => {
     expect(functions().actions).toMatchObject({ consumer: true, access: true, events: true, notify: true });
     expect(functions().morningAlert).toMatchObject({ notify: true, consumer: false, access: false });
     expect(functions().status).toMatchObject({ consumer: false, access: false, events: false });
+    // It exchanges the codes pasted into the chat: the PIN exchange's needs, without the API key hash.
     expect(functions().telegramWebhook).toMatchObject({
       telegram: true,
       notify: true,
       auth: false,
-      consumer: false,
+      consumer: true,
+      access_write: true,
+      events: true,
     });
   });
 });
@@ -244,7 +247,7 @@ describe('secrets mounted as environment variables', () => {
 });
 
 describe('Firestore', () => {
-  it('expires pending PIN flows and markers by TTL on the field the adapter writes', () => {
+  it('expires pending PIN flows, markers and chat alerts by TTL on the field the adapter writes', () => {
     const ttl = Object.values(resources.google_firestore_field).map(([field]) => [
       field.collection,
       field.field,
@@ -253,6 +256,7 @@ describe('Firestore', () => {
       [
         [FIRESTORE_COLLECTIONS.markers, FIRESTORE_TTL_FIELD],
         [FIRESTORE_COLLECTIONS.pinFlows, FIRESTORE_TTL_FIELD],
+        [FIRESTORE_COLLECTIONS.chatAlerts, FIRESTORE_TTL_FIELD],
       ].sort(),
     );
   });

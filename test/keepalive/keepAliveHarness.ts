@@ -29,8 +29,6 @@ const ISO: InstantCodec<string> = {
   decode: (value) => new Date(String(value)),
 };
 
-export const PAGE_URL = 'https://etrade-oauth.example.web.app/';
-
 export interface HarnessOptions {
   /** ISO instant the shared clock starts at. */
   readonly startAt: string;
@@ -107,7 +105,7 @@ export class KeepAliveHarness {
 
   get ctx(): KeepAliveContext {
     const { config, clock, ledger, vault, events, notifier, etrade, log } = this;
-    return { config, clock, ledger, vault, events, notifier, etrade, log, pageUrl: PAGE_URL };
+    return { config, clock, ledger, vault, events, notifier, etrade, log };
   }
 
   get ledgerPath(): string {

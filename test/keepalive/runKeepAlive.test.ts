@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runKeepAlive } from '../../shared/keepalive';
 import { CANARY_CONSUMER } from '../support/simulatedEtrade';
 import { forEachTimeZone } from '../support/timeZones';
-import { KeepAliveHarness, MINUTE, PAGE_URL, RETRIES } from './keepAliveHarness';
+import { KeepAliveHarness, MINUTE, RETRIES } from './keepAliveHarness';
 
 const ACCOUNTS = '/v1/accounts/list';
 const RENEW = '/oauth/renew_access_token';
@@ -163,12 +163,13 @@ forEachTimeZone(() => {
         expect(await h.ledger.get('prod')).toMatchObject({ generation: 1, diedAt: expect.any(Date) });
 
         expect(h.notifier.notices).toHaveLength(1);
+        // Only a new login helps: the notice asks for one (a button per channel), the code last.
         expect(h.notifier.notices[0]).toMatchObject({
           kind: 'token.expired',
           connectionId: 'prod',
-          link: { url: PAGE_URL },
+          action: { kind: 'renew', targets: [{ connectionId: 'prod', label: 'Live' }] },
+          footer: [`Code for support: ${code}.`],
         });
-        expect(h.notifier.notices[0].lines.join('\n')).toContain(code);
         expect(await h.settled()).toEqual([
           {
             type: 'token.expired',
@@ -204,9 +205,14 @@ forEachTimeZone(() => {
       }
       expect(streaks).toEqual([1, 2, 3, 4]);
       const [warning] = h.notifier.ofKind('keepalive.warning');
-      expect(warning.lines.join('\n')).toMatch(/3 keep-alives in a row failed; the last with ERR_TRANSIENT/);
-      // Issued 09:00 EDT, never touched since: idle at 11:00 EDT whatever the process zone.
-      expect(warning.lines.join('\n')).toContain('goes idle at 11:00 AM ET');
+      // Issued 09:00 EDT, never touched since: idle at 11:00 EDT whatever the process zone; the third
+      // failure is at 10:41, so the warning says what is true then, and that waiting is the remedy.
+      expect(warning.lines[0]).toBe(
+        '3 keep-alive runs in a row failed; the token goes idle at 11:00 AM ET (in 19 min) unless a call works.',
+      );
+      expect(warning.lines[1]).toContain('Nothing to do yet: keep-alive tries again every 15 minutes');
+      expect(warning.footer).toEqual(['Code for support: ERR_TRANSIENT.']);
+      expect(warning.action).toBeUndefined();
 
       const recovered = await runKeepAlive(h.ctx, { connectionIds: ['prod'] });
       h.clock.advance(91 * MINUTE);
@@ -219,7 +225,9 @@ forEachTimeZone(() => {
         lastErrorCode: 'ERR_TRANSIENT',
       });
       expect(h.notifier.notices.map((n) => n.kind)).toEqual(['keepalive.warning', 'keepalive.recovered']);
-      expect(h.notifier.notices[1].lines.join('\n')).toContain('after 4 failures');
+      expect(h.notifier.notices[1].lines).toEqual([
+        'Keep-alive works again after 4 failed runs; nothing to do.',
+      ]);
       expect((await h.settled()).map((e) => [e.type, e.generation])).toEqual([
         ['keepalive.failed', 1],
         ['keepalive.recovered', 1],

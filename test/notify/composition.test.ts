@@ -10,6 +10,7 @@ import {
   TELEGRAM_CHAT,
 } from '../support/canaries';
 import { LOGIN_LINK_KEY } from '../support/localWorld';
+import { MemoryTokenLedger } from '../support/memoryTokenLedger';
 import { sampleNotices } from '../support/sampleNotices';
 
 const PAGE_URL = 'https://tokens.example.com';
@@ -21,12 +22,14 @@ describe('the notifier createContext composes', () => {
   let logs: string[];
   let secrets: MapSecretReader;
   let reads: string[];
+  let ledger: MemoryTokenLedger;
 
   beforeEach(async () => {
     bot = await new BotApiServer({ tokens: [CANARY_BOT_TOKEN], chats: [TELEGRAM_CHAT] }).start();
     slack = await new SlackWebhookServer().start();
     logs = [];
     reads = [];
+    ledger = new MemoryTokenLedger();
     secrets = new MapSecretReader({
       [SECRET_IDS.loginLinkKey]: LOGIN_LINK_KEY,
       [SECRET_IDS.telegramBotToken]: CANARY_BOT_TOKEN,
@@ -43,36 +46,51 @@ describe('the notifier createContext composes', () => {
     const counting = { read: (id: string) => (reads.push(id), secrets.read(id)) };
     return createContext(
       { PAGE_URL, TELEGRAM_API_ROOT: bot.url, ...env },
-      { secrets: counting, log: jsonLogger((line) => logs.push(line)) },
+      { secrets: counting, log: jsonLogger((line) => logs.push(line)), ledger },
     );
   }
   const gcp = { USE_GCP: '1', GOOGLE_CLOUD_PROJECT: 'etrade-oauth-test' };
-  const warning = () => ({ ...sampleNotices()['keepalive.warning'], link: undefined });
+  const warning = () => sampleNotices()['keepalive.warning'];
+  /** A notice the trader must act on: a death, with its renew action. */
+  const death = () => sampleNotices()['token.expired'];
   const events = () => logs.map((line) => JSON.parse(line) as Record<string, unknown>);
 
-  it('GCP with a chat and SLACK_ENABLED: Telegram and Slack, each with a fresh sign-in link', async () => {
+  it('GCP with a chat and SLACK_ENABLED: Telegram gets a renew button, Slack a sign-in link with the renewal ready', async () => {
     const ctx = context({ ...gcp, TELEGRAM_CHAT_ID: TELEGRAM_CHAT, SLACK_ENABLED: '1' });
     expect(ctx.notifier).toBe(ctx.notifier);
     expect(reads).toEqual([]); // nothing is read before the first send
-    await ctx.notifier.send(warning());
+    await ctx.notifier.send(death());
 
     const [telegram] = bot.sent() as {
       reply_markup: { inline_keyboard: { text: string; url: string }[][] };
     }[];
     const [[button]] = telegram.reply_markup.inline_keyboard;
     expect(button).toEqual({
-      text: 'Open the token page',
-      url: expect.stringMatching(`^${PAGE_URL}/login\\?t=`),
+      text: 'Log in to E*TRADE (Live <IRA> & "Joint")',
+      url: expect.stringMatching(`^${PAGE_URL}/renew\\?t=[\\w-]+\\.[\\w-]+$`),
     });
     const [posted] = slack.received as { blocks: { type: string; elements?: { url: string }[] }[] }[];
     const slackUrl = posted.blocks.find((b) => b.type === 'actions')?.elements?.[0].url;
-    expect(slackUrl).toBe(button.url); // one sign-in link per notice: whichever channel is used first
+    // Slack cannot take a pasted code: a sign-in link of its own, the renewal of that connection ready.
+    expect(slackUrl).toMatch(new RegExp(`^${PAGE_URL}/login\\?t=[\\w-]+\\.[\\w-]+&renew=prod$`));
+    // The Telegram alert is remembered, to be edited once the connection is renewed.
+    expect([...ledger.chatAlerts.values()]).toEqual([
+      expect.objectContaining({ chatId: TELEGRAM_CHAT, messageId: 1, connectionIds: ['prod'] }),
+    ]);
 
     expect(events()).toContainEqual(
       expect.objectContaining({ message: 'notify.sent', delivered: 2, failed: 0 }),
     );
     expect(logs.join('\n')).not.toContain(CANARY_BOT_SECRET_PART);
     expect(ctx.telegram).toBeDefined();
+  });
+
+  it('a notice with nothing to do carries no link anywhere', async () => {
+    const ctx = context({ ...gcp, TELEGRAM_CHAT_ID: TELEGRAM_CHAT, SLACK_ENABLED: '1' });
+    await ctx.notifier.send(warning());
+    expect(bot.sent()[0].reply_markup).toBeUndefined();
+    expect(JSON.stringify(slack.received)).not.toMatch(/login\?t=|renew\?t=/);
+    expect(reads).not.toContain(SECRET_IDS.loginLinkKey);
   });
 
   it('GCP without any chat channel: the notice is a Cloud Logging line, without its link', async () => {

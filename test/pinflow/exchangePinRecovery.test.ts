@@ -110,6 +110,17 @@ describe.each(['local', 'gcp'] as const)('exchangePin recovery (%s stores)', (ki
       expect.objectContaining({ connection: 'prod', secretVersion: '2', reason: 'ledger_failed' }),
     ]);
     expect(world.noticeKinds()).toEqual(['renewal.succeeded', 'renewal.failed']);
+    // The chat words it as the API answered it (not ERR_INTERNAL), and offers another try.
+    const [failed] = world.recorder!.ofKind('renewal.failed');
+    expect(failed.lines).toEqual(
+      expect.arrayContaining([
+        'The new token could not be recorded.',
+        'Storage is unavailable right now. Try again shortly.',
+        'The previous token, if any, is still the current one.',
+        'Code for support: ERR_STORE_UNAVAILABLE.',
+      ]),
+    );
+    expect(failed.buttons).toEqual([{ text: 'Renew Live', url: expect.stringMatching(/&renew=prod$/) }]);
     expectNoSecretIn(world, puts);
 
     // The trader renews again: version 3, and the rolled-back version stays out of the way.

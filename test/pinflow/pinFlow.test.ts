@@ -1,3 +1,4 @@
+import { toErrorResponse } from '../../shared/http/errorMapping';
 import { exchangePin } from '../../shared/pinflow/exchangePin';
 import { startPinFlow } from '../../shared/pinflow/startPinFlow';
 import { statusReport } from '../../shared/status/statusReport';
@@ -53,8 +54,8 @@ describe('PIN flow use cases on the embedded stores against the simulator', () =
       },
     ]);
     expect(world.notices.notices.map((n) => n.kind)).toEqual(['renewal.succeeded']);
-    // Every alert carries a way in: a fresh single-use sign-in link.
-    expect(world.notices.notices[0].link?.url).toMatch(/\/login\?t=[\w-]+\.[\w-]+$/);
+    // Good news asks nothing of the trader: no link to spend or leak.
+    expect(world.notices.notices[0].buttons).toBeUndefined();
 
     const status = await statusReport(world.ctx);
     expect(status.connections.find((c) => c.id === 'prod')).toMatchObject({
@@ -154,6 +155,32 @@ describe('PIN flow use cases on the embedded stores against the simulator', () =
     expect((await world.ctx.ledger.get('prod')).generation).toBe(1);
     expect((await world.ctx.vault.readTokenPair('prod'))?.version).toBe('1');
     expect(world.notices.notices.map((n) => n.kind)).toEqual(['renewal.succeeded', 'renewal.failed']);
+  });
+
+  it('a lapsed consumer key: the failure says what helps, in the API’s words, and offers no new login', async () => {
+    const started = await startPinFlow(world.ctx, { connectionId: 'prod', session: SESSION });
+    const pin = await loginAndReadPin(started.authorizeUrl);
+    world.etrade.sim.inject({
+      kind: 'problem',
+      problem: 'consumer_key_rejected',
+      path: '/v1/accounts/list',
+    });
+    const error = await exchangePin(world.ctx, { flowId: started.flowId, pin, session: SESSION }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'ERR_CONSUMER_KEY' });
+    const [failed] = world.notices.ofKind('renewal.failed');
+    expect(failed).toMatchObject({
+      title: 'Live: renewal failed',
+      lines: [
+        'The new token failed its first signed call.',
+        toErrorResponse(error).body.error.message,
+        'The previous token, if any, is still the current one.',
+        'Code for support: ERR_CONSUMER_KEY.',
+      ],
+    });
+    expect(failed.lines[1]).toContain('logging in again cannot help');
+    expect(failed.buttons).toBeUndefined();
   });
 
   it('never logs, announces or notifies a secret', async () => {

@@ -4,7 +4,7 @@ import { CANARY_BOT_TOKEN, CANARY_WEBHOOK_SECRET, TELEGRAM_CHAT } from '../suppo
 import type { Answer } from '../support/functionsHarness';
 import { LOGIN_LINK_KEY } from '../support/localWorld';
 import { RecordingNotifier } from '../support/recordingNotifier';
-import { CANARY_CONSUMER } from '../support/simulatedEtrade';
+import { CANARY_CONSUMER, loginAndReadPin } from '../support/simulatedEtrade';
 import { World, startGcpBackbone, type StartedBackbone } from './support/world';
 
 const MINUTE = 60_000;
@@ -26,6 +26,8 @@ describe('secret canaries through the whole flow', () => {
   const notices = new RecordingNotifier();
   /** E*TRADE-issued values, collected as the flow goes: access pairs and the request-token secret. */
   const issued = new Set<string>();
+  /** The renew button's signed token and the code pasted into the chat. */
+  const chatSecrets = new Set<string>();
   let closeSubscription: () => Promise<void>;
 
   beforeAll(async () => {
@@ -123,7 +125,31 @@ describe('secret canaries through the whole flow', () => {
     expect(await world.fx.deliver('morningAlert', {})).toBe(204);
     expect((await telegramUpdate(1, '/status')).status).toBe(200);
     expect((await telegramUpdate(2, '/login')).status).toBe(200);
+    // The page's button within the same minute: one link a minute, whoever asks.
     expect((await world.fx.call('actions', '/login-link', { body: {} })).status).toBe(202);
+
+    // Renewed from the chat: the reminder's button, E*TRADE's page, the code pasted into the chat.
+    const reminder = world.bot!.sent().find((body) => String(body.text).startsWith('⏰')) as {
+      reply_markup: { inline_keyboard: { url: string }[][] };
+    };
+    const button = new URL(reminder.reply_markup.inline_keyboard[0][0].url);
+    chatSecrets.add(button.searchParams.get('t')!);
+    const tapped = await world.fx.call('requestToken', `${button.pathname}${button.search}`, {
+      redirect: 'manual',
+    });
+    expect(tapped.status).toBe(302);
+    const flows = await backbone.firestore.collection(`${world.collectionPrefix}pinFlows`).get();
+    flows.docs.forEach((doc) => issued.add(String(doc.get('requestSecret'))));
+    const pin = await loginAndReadPin(tapped.headers.get('location')!);
+    chatSecrets.add(pin);
+    const pasted = world.bot!.receive({ chat: TELEGRAM_CHAT, text: pin });
+    const answered = await world.fx.call('telegramWebhook', '/', {
+      headers: { [WEBHOOK_SECRET_HEADER]: CANARY_WEBHOOK_SECRET },
+      body: pasted,
+    });
+    expect(answered.status).toBe(200);
+    expect((await world.ctx.ledger.get('prod')).generation).toBe(2);
+    await rememberStoredPair();
 
     // A new token today, then an exchange E*TRADE fails, then the token dies under the keep-alive.
     expect((await renewThroughFunctions()).status).toBe(200);
@@ -139,16 +165,18 @@ describe('secret canaries through the whole flow', () => {
     expect(notices.notices.map((notice) => notice.kind)).toEqual([
       'renewal.succeeded',
       'morning.reminder',
+      'chat.status',
       'login.link',
-      'login.link',
+      'renewal.succeeded',
       'renewal.succeeded',
       'renewal.failed',
       'token.expired',
     ]);
-    // token.renewed ×2 and token.expired: wait until the subscriber has them all.
+    // token.renewed ×3 and token.expired: wait until the subscriber has them all.
     const deadline = Date.now() + 10_000;
-    while (received.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (received.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(received.map((message) => message.attributes.type)).toEqual([
+      'token.renewed',
       'token.renewed',
       'token.renewed',
       'token.expired',
@@ -164,8 +192,8 @@ describe('secret canaries through the whole flow', () => {
       'webhook secret': CANARY_WEBHOOK_SECRET,
     };
     [...issued].forEach((value, i) => (canaries[`E*TRADE-issued value ${i + 1}`] = value));
-    // Two access pairs and three request-token secrets were issued and read back.
-    expect(issued.size).toBe(7);
+    // Three access pairs and four request-token secrets were issued and read back.
+    expect(issued.size).toBe(10);
 
     const places: Record<string, string> = {
       logs: world.logs.join('\n'),
@@ -185,10 +213,24 @@ describe('secret canaries through the whole flow', () => {
     // Each place really holds the flow: a leak check over empty captures would prove nothing.
     expect(world.logs.length).toBeGreaterThan(40);
     expect(answers.length).toBeGreaterThan(10);
+    // Tuesday's renewal, reminder, /status, /login, the chat renewal, the page renewal, failure, death
     expect(world.bot!.sent().length).toBe(8);
+    expect(world.bot!.calls('deleteMessage')).toHaveLength(1);
+    expect(world.bot!.calls('editMessageText').length).toBeGreaterThanOrEqual(1);
     expect(world.bot!.requests.every((request) => request.token === CANARY_BOT_TOKEN)).toBe(true);
 
     const leaks: string[] = [];
+    // The chat's button token and the pasted code: where they must be (the button in its sendMessage,
+    // the code in the trader's own update) and nowhere else, not even in the edits and deletions.
+    const [buttonToken, pin] = [...chatSecrets];
+    const others = world.bot!.requests.filter(
+      (r) => !(r.method === 'sendMessage' && String(r.body.text).startsWith('⏰')),
+    );
+    const chatPlaces = { ...places, 'Bot API bodies': JSON.stringify(others.map((r) => r.body)) };
+    for (const [place, text] of Object.entries(chatPlaces)) {
+      if (text.includes(buttonToken)) leaks.push(`renew button token in ${place}`);
+      if (new RegExp(`\\b${pin}\\b`).test(text)) leaks.push(`pasted code in ${place}`);
+    }
     for (const [place, text] of Object.entries(places)) {
       for (const [name, value] of Object.entries(canaries)) {
         for (const form of new Set([value, encodeURIComponent(value)])) {

@@ -75,7 +75,8 @@ describe('clock skew against E*TRADE, through the functions', () => {
       body: {
         error: {
           code: 'ERR_CLOCK_SKEW',
-          message: "E*TRADE refused our server's clock. Try again later.",
+          message:
+            "E*TRADE refused our server's clock. Try again in a few minutes; if it persists, check the server's time.",
           details: { operation: 'request_token' },
         },
       },

@@ -82,6 +82,8 @@ export class FunctionsHarness {
       body?: unknown;
       credentials?: Credentials;
       headers?: Record<string, string>;
+      /** `manual`: a redirect is the answer (status and Location), not followed. */
+      redirect?: 'follow' | 'manual';
     } = {},
   ): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
@@ -94,9 +96,15 @@ export class FunctionsHarness {
       method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      redirect: options.redirect ?? 'follow',
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    const json = response.headers.get('content-type')?.startsWith('application/json') ?? false;
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text ? (json ? JSON.parse(text) : text) : undefined,
+    };
   }
 
   /**

@@ -1,12 +1,24 @@
 import { RecordWrites } from '../../shared/ledger/recordWrites';
 import {
+  assertChatAlert,
   assertMarkerHolder,
+  byCreation,
+  bySending,
+  chatAlertKey,
   claimAttempt,
   emptyRecord,
+  flowSummary,
   markerHeldBy,
   markerIsLive,
 } from '../../shared/ledger/transitions';
-import type { FlowClaim, PendingFlow, TokenLedger, TokenRecord } from '../../shared/ports/tokenLedger';
+import type {
+  ChatAlert,
+  FlowClaim,
+  FlowSummary,
+  PendingFlow,
+  TokenLedger,
+  TokenRecord,
+} from '../../shared/ports/tokenLedger';
 
 /**
  * The TokenLedger in memory, on the same pure transitions as the file and Firestore adapters, for
@@ -17,6 +29,7 @@ export class MemoryTokenLedger extends RecordWrites implements TokenLedger {
   readonly records = new Map<string, TokenRecord>();
   readonly flows = new Map<string, PendingFlow>();
   readonly markers = new Map<string, { at: Date; expiresAt: Date; holder?: string }>();
+  readonly chatAlerts = new Map<string, ChatAlert>();
 
   async get(connectionId: string): Promise<TokenRecord> {
     return this.records.get(connectionId) ?? emptyRecord(connectionId);
@@ -44,6 +57,32 @@ export class MemoryTokenLedger extends RecordWrites implements TokenLedger {
 
   async deleteFlow(flowId: string): Promise<void> {
     this.flows.delete(flowId);
+  }
+
+  async flowsOf(ownerSession: string): Promise<FlowSummary[]> {
+    return [...this.flows.values()]
+      .filter((flow) => flow.ownerSession === ownerSession)
+      .sort(byCreation)
+      .map(flowSummary);
+  }
+
+  async recordChatAlert(alert: ChatAlert): Promise<void> {
+    assertChatAlert(alert);
+    this.chatAlerts.set(chatAlertKey(alert.chatId, alert.messageId), {
+      ...alert,
+      connectionIds: [...alert.connectionIds],
+    });
+  }
+
+  async chatAlertsAbout(chatId: string, connectionId: string, now: Date): Promise<ChatAlert[]> {
+    return [...this.chatAlerts.values()]
+      .filter((a) => a.chatId === chatId && a.connectionIds.includes(connectionId))
+      .filter((a) => a.expiresAt.getTime() > now.getTime())
+      .sort(bySending);
+  }
+
+  async forgetChatAlert(chatId: string, messageId: number): Promise<void> {
+    this.chatAlerts.delete(chatAlertKey(chatId, messageId));
   }
 
   async claimMarker(key: string, at: Date, expiresAt: Date, holder?: string): Promise<boolean> {

@@ -10,20 +10,35 @@ import {
 } from '@google-cloud/firestore';
 
 import {
+  assertChatAlert,
   assertMarkerHolder,
+  byCreation,
+  bySending,
+  chatAlertKey,
   claimAttempt,
   emptyRecord,
+  flowKeptUntil,
+  flowSummary,
   markerHeldBy,
   markerIsLive,
 } from '../../ledger/transitions';
 import {
+  decodeChatAlert,
   decodeFlow,
   decodeRecord,
+  encodeChatAlert,
   encodeFlow,
   encodeRecord,
   type InstantCodec,
 } from '../../ledger/storedForm';
-import type { FlowClaim, PendingFlow, TokenLedger, TokenRecord } from '../../ports/tokenLedger';
+import type {
+  ChatAlert,
+  FlowClaim,
+  FlowSummary,
+  PendingFlow,
+  TokenLedger,
+  TokenRecord,
+} from '../../ports/tokenLedger';
 
 export interface FirestoreTokenLedgerOptions {
   /** Prepended to every collection name, so tests (or two deployments) can share one database. */
@@ -40,6 +55,7 @@ export const FIRESTORE_COLLECTIONS = {
   connections: 'connections',
   pinFlows: 'pinFlows',
   markers: 'markers',
+  chatAlerts: 'chatAlerts',
 } as const;
 /** The TTL field on flows and markers: Firestore deletes a document some time after this instant. */
 export const FIRESTORE_TTL_FIELD = 'expireAt';
@@ -56,6 +72,7 @@ export class FirestoreTokenLedger extends RecordWrites implements TokenLedger {
   private readonly connections: CollectionReference;
   private readonly flows: CollectionReference;
   private readonly markers: CollectionReference;
+  private readonly chatAlerts: CollectionReference;
   private readonly transactionOptions: { readonly maxAttempts?: number };
 
   constructor(
@@ -67,6 +84,7 @@ export class FirestoreTokenLedger extends RecordWrites implements TokenLedger {
     this.connections = firestore.collection(`${prefix}${FIRESTORE_COLLECTIONS.connections}`);
     this.flows = firestore.collection(`${prefix}${FIRESTORE_COLLECTIONS.pinFlows}`);
     this.markers = firestore.collection(`${prefix}${FIRESTORE_COLLECTIONS.markers}`);
+    this.chatAlerts = firestore.collection(`${prefix}${FIRESTORE_COLLECTIONS.chatAlerts}`);
     this.transactionOptions = options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts };
   }
 
@@ -85,7 +103,8 @@ export class FirestoreTokenLedger extends RecordWrites implements TokenLedger {
     const stored = encodeFlow(flow, TIMESTAMPS);
     // The read-side checks, before anything is stored: a bad flow fails here, not at every later read.
     decodeFlow(stored, TIMESTAMPS, `flow ${flow.id}`);
-    const fields = { ...stored, [FIRESTORE_TTL_FIELD]: stored.expiresAt };
+    // Kept past its expiry for flowsOf ("the window closed"); never usable after expiresAt.
+    const fields = { ...stored, [FIRESTORE_TTL_FIELD]: TIMESTAMPS.encode(flowKeptUntil(flow)) };
     try {
       // create() fails on an existing document, atomically, without a transaction.
       await this.flow(flow.id).create(fields);
@@ -110,6 +129,37 @@ export class FirestoreTokenLedger extends RecordWrites implements TokenLedger {
 
   async deleteFlow(flowId: string): Promise<void> {
     await this.flow(flowId).delete();
+  }
+
+  async flowsOf(ownerSession: string): Promise<FlowSummary[]> {
+    // One equality filter: served by Firestore's automatic single-field index.
+    const snapshot = await this.flows.where('ownerSession', '==', ownerSession).get();
+    return snapshot.docs
+      .map((doc) => decodeFlow(doc.data(), TIMESTAMPS, doc.ref.path))
+      .sort(byCreation)
+      .map(flowSummary);
+  }
+
+  async recordChatAlert(alert: ChatAlert): Promise<void> {
+    assertChatAlert(alert);
+    const stored = encodeChatAlert(alert, TIMESTAMPS);
+    await this.chatAlert(alert.chatId, alert.messageId).set({
+      ...stored,
+      [FIRESTORE_TTL_FIELD]: stored.expiresAt,
+    });
+  }
+
+  async chatAlertsAbout(chatId: string, connectionId: string, now: Date): Promise<ChatAlert[]> {
+    // array-contains alone (automatic index); the one configured chat and expiry are checked here.
+    const snapshot = await this.chatAlerts.where('connectionIds', 'array-contains', connectionId).get();
+    return snapshot.docs
+      .map((doc) => decodeChatAlert(doc.data(), TIMESTAMPS, doc.ref.path))
+      .filter((alert) => alert.chatId === chatId && alert.expiresAt.getTime() > now.getTime())
+      .sort(bySending);
+  }
+
+  async forgetChatAlert(chatId: string, messageId: number): Promise<void> {
+    await this.chatAlert(chatId, messageId).delete();
   }
 
   async claimMarker(key: string, at: Date, expiresAt: Date, holder?: string): Promise<boolean> {
@@ -168,6 +218,10 @@ export class FirestoreTokenLedger extends RecordWrites implements TokenLedger {
 
   private connection(connectionId: string): DocumentReference {
     return this.connections.doc(documentId(connectionId, 'connectionId'));
+  }
+
+  private chatAlert(chatId: string, messageId: number): DocumentReference {
+    return this.chatAlerts.doc(documentId(chatAlertKey(chatId, messageId), 'chat alert key'));
   }
 
   private flow(flowId: string): DocumentReference {

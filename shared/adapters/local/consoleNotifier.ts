@@ -10,7 +10,7 @@ export class ConsoleNotifier implements Notifier {
 
   async send(notice: Notice): Promise<void> {
     const lines = [`[${notice.kind}] ${notice.title}`, ...notice.lines.map((line) => `  ${line}`)];
-    if (notice.link) lines.push(`  ${notice.link.text}: ${notice.link.url}`);
+    for (const button of notice.buttons ?? []) lines.push(`  ${button.text}: ${button.url}`);
     this.write(`${lines.join('\n')}\n`);
   }
 }

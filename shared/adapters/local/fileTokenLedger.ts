@@ -3,22 +3,37 @@ import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 
 import {
+  assertChatAlert,
   assertMarkerHolder,
+  byCreation,
+  bySending,
+  chatAlertKey,
   claimAttempt,
   emptyRecord,
+  flowKeptUntil,
+  flowSummary,
   markerHeldBy,
   markerIsLive,
 } from '../../ledger/transitions';
 import {
+  decodeChatAlert,
   decodeFlow,
   decodeRecord,
+  encodeChatAlert,
   encodeFlow,
   encodeRecord,
   type InstantCodec,
   type StoredFields,
 } from '../../ledger/storedForm';
 import { systemClock, type Clock } from '../../ports/clock';
-import type { FlowClaim, PendingFlow, TokenLedger, TokenRecord } from '../../ports/tokenLedger';
+import type {
+  ChatAlert,
+  FlowClaim,
+  FlowSummary,
+  PendingFlow,
+  TokenLedger,
+  TokenRecord,
+} from '../../ports/tokenLedger';
 import { assertInstant } from '../../time/calendarDate';
 import { AsyncMutex, writeFileAtomic } from './atomicFile';
 
@@ -34,6 +49,7 @@ interface LedgerState {
   readonly connections: Map<string, TokenRecord>;
   readonly flows: Map<string, PendingFlow>;
   readonly markers: Map<string, Marker>;
+  readonly chatAlerts: Map<string, ChatAlert>;
 }
 
 /** One caller's change, waiting for the next group commit. */
@@ -99,6 +115,39 @@ export class FileTokenLedger extends RecordWrites implements TokenLedger {
 
   deleteFlow(flowId: string): Promise<void> {
     return this.update((state) => ({ result: undefined, changed: state.flows.delete(flowId) }));
+  }
+
+  async flowsOf(ownerSession: string): Promise<FlowSummary[]> {
+    const { flows } = await this.load();
+    return [...flows.values()]
+      .filter((flow) => flow.ownerSession === ownerSession)
+      .sort(byCreation)
+      .map(flowSummary);
+  }
+
+  async recordChatAlert(alert: ChatAlert): Promise<void> {
+    assertChatAlert(alert);
+    return this.update((state) => {
+      const stored = decodeChatAlert(encodeChatAlert(alert, ISO), ISO, 'chat alert');
+      state.chatAlerts.set(chatAlertKey(alert.chatId, alert.messageId), stored);
+      return { result: undefined, changed: true };
+    });
+  }
+
+  async chatAlertsAbout(chatId: string, connectionId: string, now: Date): Promise<ChatAlert[]> {
+    assertInstant(now, 'now');
+    const { chatAlerts } = await this.load();
+    return [...chatAlerts.values()]
+      .filter((a) => a.chatId === chatId && a.connectionIds.includes(connectionId))
+      .filter((a) => a.expiresAt.getTime() > now.getTime())
+      .sort(bySending);
+  }
+
+  forgetChatAlert(chatId: string, messageId: number): Promise<void> {
+    return this.update((state) => ({
+      result: undefined,
+      changed: state.chatAlerts.delete(chatAlertKey(chatId, messageId)),
+    }));
   }
 
   async claimMarker(key: string, at: Date, expiresAt: Date, holder?: string): Promise<boolean> {
@@ -242,12 +291,18 @@ const ISO: InstantCodec<string> = {
 };
 
 function emptyState(): LedgerState {
-  return { connections: new Map(), flows: new Map(), markers: new Map() };
+  return { connections: new Map(), flows: new Map(), markers: new Map(), chatAlerts: new Map() };
 }
 
+/** Expired flows stay listed a while (flowsOf: "the window closed"); markers and alerts go at expiry. */
 function prune(state: LedgerState, now: Date): LedgerState {
-  for (const [id, flow] of state.flows) if (flow.expiresAt.getTime() <= now.getTime()) state.flows.delete(id);
+  for (const [id, flow] of state.flows) {
+    if (flowKeptUntil(flow).getTime() <= now.getTime()) state.flows.delete(id);
+  }
   for (const [key, marker] of state.markers) if (!markerIsLive(marker, now)) state.markers.delete(key);
+  for (const [key, alert] of state.chatAlerts) {
+    if (alert.expiresAt.getTime() <= now.getTime()) state.chatAlerts.delete(key);
+  }
   return state;
 }
 
@@ -259,14 +314,15 @@ function stateText(state: LedgerState, recordText: (record: TokenRecord) => stri
   const records = [...state.connections].map(
     ([id, record]) => `    ${JSON.stringify(id)}: ${recordText(record)}`,
   );
-  const { flows, markers } = encodeFlowsAndMarkers(state);
+  const { flows, markers, chatAlerts } = encodeFlowsAndMarkers(state);
   return [
     '{',
     '  "connections": {',
     records.join(',\n'),
     '  },',
     `  "flows": ${JSON.stringify(flows)},`,
-    `  "markers": ${JSON.stringify(markers)}`,
+    `  "markers": ${JSON.stringify(markers)},`,
+    `  "chatAlerts": ${JSON.stringify(chatAlerts)}`,
     '}',
     '',
   ].join('\n');
@@ -282,6 +338,7 @@ function encodeFlowsAndMarkers(state: LedgerState): StoredFields {
       expiresAt: ISO.encode(m.expiresAt),
       ...(m.holder === undefined ? {} : { holder: m.holder }),
     })),
+    chatAlerts: entries(state.chatAlerts, (alert) => encodeChatAlert(alert, ISO)),
   };
 }
 
@@ -310,5 +367,8 @@ function decodeState(raw: unknown): LedgerState {
     ),
     flows: new Map(section('flows').map(([id, v]) => [id, decodeFlow(v, ISO, `flows.${id}`)])),
     markers: new Map(section('markers').map(([key, v]) => [key, decodeMarker(v, key)])),
+    chatAlerts: new Map(
+      section('chatAlerts').map(([key, v]) => [key, decodeChatAlert(v, ISO, `chatAlerts.${key}`)]),
+    ),
   };
 }

@@ -44,30 +44,47 @@ export class TelegrafNotifier implements TelegramChat {
   }
 
   /** Any message to the configured chat: a notice, or an answer to a command. Throws ChannelError. */
-  async reply(message: TelegramMessage): Promise<void> {
+  async reply(message: TelegramMessage): Promise<number> {
+    const sent = await this.call<{ message_id?: unknown }>('sendMessage', {
+      chat_id: this.options.chatId,
+      ...content(message),
+      disable_notification: message.silent,
+    });
+    return typeof sent?.message_id === 'number' ? sent.message_id : 0;
+  }
+
+  /** editMessageText: the new text and buttons; without buttons Telegram removes the keyboard. */
+  async edit(messageId: number, message: TelegramMessage): Promise<void> {
+    await this.call('editMessageText', {
+      chat_id: this.options.chatId,
+      message_id: messageId,
+      ...content(message),
+    });
+  }
+
+  /** deleteMessage in the configured chat. */
+  async remove(messageId: number): Promise<void> {
+    await this.call('deleteMessage', { chat_id: this.options.chatId, message_id: messageId });
+  }
+
+  /** One Bot API call with the timeout; undefined when Telegram is optional and not set up. */
+  private async call<T>(method: string, payload: Record<string, unknown>): Promise<T | undefined> {
     const telegram = await this.telegram();
-    if (!telegram) return;
+    if (!telegram) return undefined;
     const signal = AbortSignal.timeout(this.timeoutMs);
     try {
-      await telegram.callApi(
-        'sendMessage',
-        {
-          chat_id: this.options.chatId,
-          text: message.html,
-          parse_mode: 'HTML',
-          // A preview fetches the link: it would spend the single-use sign-in link before the trader.
-          link_preview_options: { is_disabled: true },
-          disable_notification: message.silent,
-          ...(message.button && {
-            reply_markup: { inline_keyboard: [[{ text: message.button.text, url: message.button.url }]] },
-          }),
-        },
+      return (await telegram.callApi(
+        method as 'sendMessage',
+        payload as never,
         // telegraf types the signal as the abort-controller polyfill's; node-fetch takes the native one.
         { signal: signal as unknown as TelegrafSignal },
-      );
+      )) as T;
     } catch (error) {
       if (error instanceof TelegramError) {
-        throw new ChannelError(codeForStatus(error.code), CHANNEL, { status: error.code });
+        throw new ChannelError(codeForStatus(error.code), CHANNEL, {
+          status: error.code,
+          reason: refusalOf(error.description),
+        });
       }
       throw transportError(CHANNEL, error, signal.aborted);
     }
@@ -94,4 +111,32 @@ export class TelegrafNotifier implements TelegramChat {
     }
     return this.client.telegram;
   }
+}
+
+/** The message's text and buttons as the Bot API takes them (sendMessage and editMessageText alike). */
+function content(message: TelegramMessage): Record<string, unknown> {
+  return {
+    text: message.html,
+    parse_mode: 'HTML',
+    // A preview fetches the link: it would spend a single-use link before the trader.
+    link_preview_options: { is_disabled: true },
+    ...(message.buttons &&
+      message.buttons.length > 0 && {
+        reply_markup: {
+          inline_keyboard: message.buttons.map((button) => [{ text: button.text, url: button.url }]),
+        },
+      }),
+  };
+}
+
+/**
+ * The Bot API refusals a caller acts on, as fixed words of ours. Telegram's description itself is
+ * never kept: it may quote the request (a refused button's URL carries a single-use link).
+ */
+function refusalOf(description: string | undefined): string | undefined {
+  if (!description) return undefined;
+  if (/message is not modified/i.test(description)) return 'not_modified';
+  if (/message to (edit|delete) not found/i.test(description)) return 'message_not_found';
+  if (/message can't be (edited|deleted)/i.test(description)) return 'not_allowed';
+  return undefined;
 }

@@ -259,7 +259,12 @@ export class World {
       ...options.env,
     };
     if (options.telegram) {
-      this.bot = await new BotApiServer({ tokens: [CANARY_BOT_TOKEN], chats: [TELEGRAM_CHAT] }).start();
+      // The bot as an admin allowed to delete messages: it deletes codes pasted into the group.
+      this.bot = await new BotApiServer({
+        tokens: [CANARY_BOT_TOKEN],
+        chats: [TELEGRAM_CHAT],
+        deleteRightsIn: [TELEGRAM_CHAT],
+      }).start();
       Object.assign(env, { TELEGRAM_CHAT_ID: TELEGRAM_CHAT, TELEGRAM_API_ROOT: this.bot.url });
     } else {
       this.recorder = new RecordingNotifier();
