@@ -49,7 +49,9 @@ describe('the simulator’s authorize page on a phone (390×844)', () => {
     const pin = (await page.locator('#pin').textContent()) ?? '';
     expect(pin).toMatch(/^[A-Z0-9]{5}$/);
     expect(pin).toBe(h.sim.approve(token)); // the same code the simulator will accept
-    const fontPx = await page.locator('#pin').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const fontPx = await page.evaluate(
+      "parseFloat(getComputedStyle(document.getElementById('pin')).fontSize)",
+    );
     expect(fontPx).toBeGreaterThanOrEqual(40);
     expect((await box('#copy')).height).toBeGreaterThanOrEqual(48);
 
