@@ -90,15 +90,29 @@ export async function exchangePin(
     return stored;
   } catch (error) {
     const code = errorCode(error);
-    ctx.log.warn('pinflow.failed', { connection: connection.id, step: failedStep(error, step), code });
-    // A wrong PIN is the user's to retry on the page; anything else is worth a notice.
-    if (!isEtradeError(error, 'ERR_VERIFIER_REJECTED')) {
-      await ctx.notifier
-        .send(renewalFailedNotice(connection, failedStep(error, step), code))
-        .catch(() => ctx.log.warn('notify.failed', { kind: 'renewal.failed' }));
+    // A wrong PIN is the person's to retry, with the tries this flow has left: no notice for a typo.
+    if (isEtradeError(error, 'ERR_VERIFIER_REJECTED')) {
+      const attemptsLeft = Math.max(0, MAX_PIN_ATTEMPTS - flow.attempts);
+      ctx.log.warn('pinflow.failed', { connection: connection.id, step, code, attemptsLeft });
+      throw pinRejected(attemptsLeft);
     }
+    ctx.log.warn('pinflow.failed', { connection: connection.id, step: failedStep(error, step), code });
+    await ctx.notifier
+      .send(renewalFailedNotice(connection, failedStep(error, step), code))
+      .catch(() => ctx.log.warn('notify.failed', { kind: 'renewal.failed' }));
     throw withStep(error, failedStep(error, step));
   }
+}
+
+/**
+ * E*TRADE did not take the PIN (any 401 at access_token: etrade/classify.ts). Callers (page, chat,
+ * CLI) say "code not accepted, N tries left" from `details.attemptsLeft`; at 0 the flow is spent.
+ */
+function pinRejected(attemptsLeft: number): AppError {
+  return new AppError('ERR_VERIFIER_REJECTED', 'E*TRADE did not accept that PIN. Check it and try again.', {
+    step: 'exchange',
+    attemptsLeft,
+  });
 }
 
 async function store(
@@ -191,6 +205,8 @@ function flowError(reason: 'not_found' | 'expired' | 'exhausted'): AppError {
     case 'expired':
       return new AppError('ERR_FLOW_EXPIRED', 'The 5-minute login window closed; start again');
     case 'exhausted':
-      return new AppError('ERR_FLOW_EXHAUSTED', `Too many PIN attempts (${MAX_PIN_ATTEMPTS}); start again`);
+      return new AppError('ERR_FLOW_EXHAUSTED', `Too many PIN attempts (${MAX_PIN_ATTEMPTS}); start again`, {
+        attemptsLeft: 0,
+      });
   }
 }
