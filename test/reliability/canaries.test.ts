@@ -75,11 +75,11 @@ describe('secret canaries through the whole flow', () => {
   }
 
   /** requestToken, the request-token secret read from the flow document, the PIN, exchangePin. */
-  async function renewThroughFunctions(): Promise<Answer> {
+  async function renewThroughFunctions(typed = (pin: string) => pin): Promise<Answer> {
     const { flowId, pin } = await world.startFlow();
     const flow = await backbone.firestore.collection(`${world.collectionPrefix}pinFlows`).doc(flowId).get();
     issued.add(String(flow.get('requestSecret')));
-    return world.exchange({ flowId, pin });
+    return world.exchange({ flowId, pin: typed(pin) });
   }
 
   function telegramUpdate(updateId: number, text: string): Promise<Answer> {
@@ -125,6 +125,14 @@ describe('secret canaries through the whole flow', () => {
     expect((await telegramUpdate(2, '/login')).status).toBe(200);
     expect((await world.fx.call('actions', '/login-link', { body: {} })).status).toBe(202);
 
+    // Wrong codes, as E*TRADE answers them (token_rejected) and as a bare 401: 422, tries left.
+    for (const form of ['token_rejected', 'bare401'] as const) {
+      world.etrade.sim.answerWrongVerifierWith(form);
+      const wrong = await renewThroughFunctions((pin) => (pin === 'ZZZZZ' ? 'YYYYY' : 'ZZZZZ'));
+      expect(wrong).toMatchObject({ status: 422, body: { error: { details: { attemptsLeft: 4 } } } });
+    }
+    world.etrade.sim.answerWrongVerifierWith('token_rejected');
+
     // A new token today, then an exchange E*TRADE fails, then the token dies under the keep-alive.
     expect((await renewThroughFunctions()).status).toBe(200);
     await rememberStoredPair();
@@ -164,8 +172,8 @@ describe('secret canaries through the whole flow', () => {
       'webhook secret': CANARY_WEBHOOK_SECRET,
     };
     [...issued].forEach((value, i) => (canaries[`E*TRADE-issued value ${i + 1}`] = value));
-    // Two access pairs and three request-token secrets were issued and read back.
-    expect(issued.size).toBe(7);
+    // Two access pairs and five request-token secrets (two for wrong codes) were issued and read back.
+    expect(issued.size).toBe(9);
 
     const places: Record<string, string> = {
       logs: world.logs.join('\n'),
