@@ -99,6 +99,8 @@ export class Hero {
 
     this.live.hidden = dead;
     this.dead.hidden = !dead;
+    // "Renewed." belongs to a live token; once it has died (midnight) it would contradict the title.
+    if (dead) this.done.hidden = true;
     if (dead) {
       setText(this.deadTitle, state === 'missing' ? 'No token — renew' : 'Expired — renew');
       setText(

@@ -141,6 +141,20 @@ describe('from the alert to "renewed" on a phone', () => {
     for (const height of [landedHeight, pinStepHeight, renewedHeight]) {
       expect(height).toBeLessThanOrEqual(MAX_PAGE_HEIGHT);
     }
+
+    // E*TRADE ends the token (a keep-alive meets token_expired): "Renewed." goes, or it would
+    // contradict "Expired — renew".
+    world.system.simulator!.inject({ kind: 'problem', problem: 'token_expired', path: /^\/v1\//, times: 3 });
+    const forced = await fetch(`${world.url}/keepalive/force`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${world.system.apiKey}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(forced.status).toBe(200);
+    world.system.simulator!.clearFaults();
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+    await page.locator('#hero-expired').waitFor();
+    expect(await page.locator('#renew-done').isVisible()).toBe(false);
   });
 
   test('a typed code waits for the button; only a paste sends by itself', async () => {

@@ -15,10 +15,10 @@ export interface Action {
 
 /**
  * The trader's actions, counted as a phone user makes them: a tap, a paste (long-press → Paste is
- * one action), a key press, a switch between the page and E*TRADE's tab. Opening the sign-in link is
- * the start and not counted; typing on E*TRADE's login form would be excluded (the simulator has
- * none). Each action is followed by a screenshot of the screen it leads to, saved as
- * `<prefix>-<n>-<slug>.png` under test-results/screenshots.
+ * one action), a switch between the page and E*TRADE's tab; a key press would count as one too (the
+ * walk needs none). Opening the sign-in link is the start and not counted; typing on E*TRADE's login
+ * form would be excluded (the simulator has none). `shot` saves what the phone shows after the
+ * actions so far, as `<prefix>-<n>-<slug>.png` under test-results/screenshots.
  */
 export class ActionLog {
   readonly actions: Action[] = [];
@@ -41,12 +41,10 @@ export class ActionLog {
     this.actions.push({ place: 'page', what });
   }
 
-  async press(target: Locator, key: string, what: string): Promise<void> {
-    await target.press(key);
-    this.actions.push({ place: 'page', what });
-  }
-
-  /** Back to a tab (or app) the trader left: one tap in the phone's switcher. */
+  /**
+   * Back to a tab (or app) the trader left: one tap in the phone's switcher. Headless Chromium keeps
+   * every tab 'visible', so the events a phone fires on the way back are dispatched here.
+   */
   async switchTo(place: Place, page: Page, what: string): Promise<void> {
     await page.bringToFront();
     await page.evaluate(
