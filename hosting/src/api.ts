@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The answer's safe facts, e.g. `attemptsLeft` after a code E*TRADE did not accept. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -48,7 +50,7 @@ function errorFrom(status: number, body: unknown): ApiError {
       : status >= 500
         ? 'The server had a problem. Try again in a minute.'
         : `The server refused the request (HTTP ${status}).`;
-  return new ApiError(status, code, message);
+  return new ApiError(status, code, message, isRecord(error.details) ? error.details : {});
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -11,7 +11,7 @@ import { forgetFlow } from './flowMemory';
 import { RenewPanel } from './renewPanel';
 import { ServerClock, everySecond } from './serverClock';
 import { leadConnection } from './states';
-import type { ConnectionStatus, KeepAliveReport, Status } from './types';
+import type { ConnectionStatus, ExchangedPin, KeepAliveReport, Status } from './types';
 
 const REFRESH_MS = 30_000;
 /**
@@ -34,6 +34,8 @@ let staleSaid = false;
 /** Per connection, the newest generation shown or recorded by this page's own PIN exchange. */
 const knownGenerations = new Map<string, number>();
 let behindRetries = 0;
+/** The connection a sign-in link from an alert asked to renew (login.ts passes it on); used once. */
+let renewHint = takeRenewHint();
 
 interface Dashboard {
   readonly hero: Hero;
@@ -84,16 +86,28 @@ function recorded(connectionId: string, generation: number): void {
 }
 
 function showDashboard(next: Status): void {
+  const first = dashboard === undefined;
   if (dashboard === undefined) {
     const renew = (connection: ConnectionStatus) => void dashboard?.renew.start(connection);
+    const hero = new Hero(renew);
     dashboard = {
-      hero: new Hero(renew),
+      hero,
       renew: new RenewPanel({
         clock,
         csrfToken: () => csrfToken,
         refresh,
         recorded,
         signedOut: showSignedOut,
+        place: (panel, connectionId) => {
+          if (connectionId !== '' && connectionId === hero.connectionId) {
+            hero.host(panel);
+            return true;
+          }
+          hero.unhost();
+          if (panel.previousElementSibling !== hero.element) hero.element.after(panel);
+          return false;
+        },
+        renewed,
       }),
       grid: new ConnectionGrid(renew),
       keepAlive: new KeepAlivePanel(forceKeepAlive),
@@ -106,10 +120,15 @@ function showDashboard(next: Status): void {
       h('p', { className: 'footnote' }, 'All times are US Eastern (ET), from the server’s clock.'),
     );
     signOutButton.hidden = false;
-    dashboard.renew.resume(clock.now());
   }
   dashboard.hero.element.hidden = leadConnection(next.connections) === undefined;
   render();
+  if (first) {
+    // A login this tab had open before a reload comes first; else the renewal the alert asked for.
+    const hinted = next.connections.find((c) => c.id === renewHint);
+    renewHint = undefined;
+    if (!dashboard.renew.resume(clock.now()) && hinted) dashboard.renew.ready(hinted);
+  }
 }
 
 /** Everything time-dependent, from the last status and the server clock; runs every second. */
@@ -118,9 +137,30 @@ function render(): void {
   const nowMs = clock.now();
   const lead = leadConnection(status.connections);
   if (lead) dashboard.hero.update(lead, nowMs);
-  dashboard.grid.update(status.connections, nowMs);
-  dashboard.keepAlive.update(status.connections, nowMs);
+  dashboard.grid.update(
+    status.connections.filter((c) => c !== lead),
+    nowMs,
+  );
   dashboard.renew.tick(nowMs);
+}
+
+/** After a renewal the panel is gone; the words go where that connection is shown. */
+function renewed(connection: Pick<ConnectionStatus, 'id' | 'label'>, done: ExchangedPin): void {
+  const failed = done.warnings ?? [];
+  const after = failed.length > 0 ? ` Stored and current, but these steps failed: ${failed.join(', ')}.` : '';
+  if (dashboard?.hero.connectionId === connection.id) dashboard.hero.showDone(`Renewed.${after}`);
+  else say(`${connection.label} renewed.${after}`, 'success');
+}
+
+/**
+ * `#renew=<connection>` from login.ts: a hint for the page, never trusted for anything else (an
+ * unknown or malformed value is ignored). It leaves the address bar at once.
+ */
+function takeRenewHint(): string | undefined {
+  const { hash } = location;
+  if (!hash.startsWith('#renew=')) return undefined;
+  history.replaceState(null, '', location.pathname + location.search);
+  return /^#renew=([a-z][a-z0-9-]{0,29})$/.exec(hash)?.[1];
 }
 
 /** Idempotent: the 30-second refresh keeps asking while signed out and must not reset the offer. */

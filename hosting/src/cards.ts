@@ -1,10 +1,13 @@
 import { h, setData, setText } from './dom';
-import { etMonth, etTime, relative } from './format';
-import { keepAliveSummary } from './keepAliveWords';
-import { STATE_WORDS, needsRenewal, stateAt } from './states';
-import type { ConnectionStatus } from './types';
+import { ConnectionFacts } from './facts';
+import { etMonth } from './format';
+import { STATE_WORDS, stateAt } from './states';
+import type { ConnectionStatus, TokenState } from './types';
 
-/** One card per connection. Cards are built once and updated in place, so focus survives refreshes. */
+/**
+ * One card per connection besides the hero's (the hero shows that one, and nothing is said twice).
+ * Cards are built once and updated in place, so focus survives refreshes.
+ */
 export class ConnectionGrid {
   readonly element: HTMLElement;
   private readonly list = h('ul', { className: 'cards', role: 'list' });
@@ -14,12 +17,13 @@ export class ConnectionGrid {
     this.element = h(
       'section',
       { className: 'section', id: 'connections', 'aria-labelledby': 'connections-title' },
-      h('h2', { id: 'connections-title' }, 'Connections'),
+      h('h2', { id: 'connections-title' }, 'Other connections'),
       this.list,
     );
   }
 
   update(connections: readonly ConnectionStatus[], nowMs: number): void {
+    this.element.hidden = connections.length === 0;
     const ids = connections.map((c) => c.id).join('\n');
     if (ids !== [...this.cards.keys()].join('\n')) {
       this.cards.clear();
@@ -36,35 +40,21 @@ class Card {
   private readonly title = h('h3');
   private readonly pill = h('span', { className: 'pill' });
   private readonly note = h('p', { className: 'note' });
-  private readonly lastUsed = h('dd');
-  private readonly expires = h('dd');
-  private readonly idle = h('dd');
-  private readonly generation = h('dd');
-  private readonly keepAlive = h('dd');
+  private readonly facts = new ConnectionFacts({ deadlines: true });
   private readonly keyWarning = h('p', { className: 'warn' });
   private readonly renew = h('button', { type: 'button' });
   private connection: ConnectionStatus | undefined;
 
   constructor(id: string, onRenew: (connection: ConnectionStatus) => void) {
-    const fact = (term: string, value: HTMLElement) => h('div', {}, h('dt', {}, term), value);
     this.element = h(
       'li',
       { className: 'card', 'data-connection': id },
       h('div', { className: 'head' }, this.title, this.pill),
       this.note,
-      h(
-        'dl',
-        { className: 'facts' },
-        fact('Last used', this.lastUsed),
-        fact('Expires', this.expires),
-        fact('Goes idle', this.idle),
-        fact('Generation', this.generation),
-        fact('Keep-alive', this.keepAlive),
-      ),
+      this.facts.element,
       this.keyWarning,
       this.renew,
     );
-    this.generation.className = 'generation';
     this.renew.addEventListener('click', () => {
       if (this.connection) onRenew(this.connection);
     });
@@ -73,16 +63,14 @@ class Card {
   update(connection: ConnectionStatus, nowMs: number): void {
     this.connection = connection;
     const state = stateAt(connection, nowMs);
-    const live = !needsRenewal(state);
     setData(this.element, 'state', state);
     setText(this.title, connection.label);
     setText(this.pill, STATE_WORDS[state].label);
-    setText(this.note, STATE_WORDS[state].note);
-    setText(this.lastUsed, relative(connection.lastUsedAt, nowMs));
-    setText(this.expires, live ? etTime(connection.expiresAt, nowMs) : '—');
-    setText(this.idle, state === 'active' || state === 'failing' ? etTime(connection.idleAt, nowMs) : '—');
-    setText(this.generation, String(connection.generation));
-    setText(this.keepAlive, keepAliveSummary(connection, nowMs));
+    // The pill names the state; a note only where there is something to do about it.
+    const note = NOTE_STATES.has(state) ? STATE_WORDS[state].note : '';
+    setText(this.note, note);
+    this.note.hidden = note === '';
+    this.facts.update(connection, state, nowMs);
     const key = connection.consumerKey;
     this.keyWarning.hidden = !key?.warn;
     if (key?.warn) {
@@ -96,3 +84,5 @@ class Card {
     this.renew.className = 'button secondary';
   }
 }
+
+const NOTE_STATES: ReadonlySet<TokenState> = new Set(['idle', 'failing', 'revoked']);

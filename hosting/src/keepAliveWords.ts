@@ -1,13 +1,5 @@
-import { relative } from './format';
-import type { ConnectionStatus, KeepAliveOutcome, KeepAliveRunOutcome } from './types';
-
-/** The ledger's last keep-alive outcome, in words. */
-export const OUTCOME_WORDS: Readonly<Record<KeepAliveOutcome, string>> = {
-  skipped: 'Skipped (used recently)',
-  touched: 'Touched (kept active)',
-  renewed: 'Renewed (revived from idle)',
-  failed: 'Failed',
-};
+import { etTime, relative } from './format';
+import type { ConnectionStatus, KeepAliveRunOutcome } from './types';
 
 /** What one forced run did to a connection. */
 export const RUN_WORDS: Readonly<Record<KeepAliveRunOutcome, string>> = {
@@ -37,7 +29,7 @@ export function errorWords(code: string | undefined): string | undefined {
   return code === undefined ? undefined : (ERROR_WORDS[code] ?? code);
 }
 
-/** One line for a card: "OK · touched 3 minutes ago", "2 failures in a row", "not run yet". */
+/** One line for a connection: "OK · touched 3 minutes ago", "2 failures in a row", "Not run yet". */
 export function keepAliveSummary(connection: ConnectionStatus, nowMs: number): string {
   const { lastRunAt, lastOutcome, consecutiveFailures, lastErrorCode } = connection.keepAlive;
   if (consecutiveFailures > 0) {
@@ -47,4 +39,14 @@ export function keepAliveSummary(connection: ConnectionStatus, nowMs: number): s
   }
   if (lastRunAt === undefined || lastOutcome === undefined) return 'Not run yet';
   return `OK · ${lastOutcome} ${relative(lastRunAt, nowMs)}`;
+}
+
+/** When the next scheduled keep-alive looks at the token: "09:25 ET (in 15 minutes)", "Now (due 09:25 ET)". */
+export function nextKeepAlive(connection: ConnectionStatus, nowMs: number): string {
+  const { nextDueAt } = connection.keepAlive;
+  const due = nextDueAt === undefined ? undefined : Date.parse(nextDueAt);
+  if (due === undefined || Number.isNaN(due)) return 'Nothing to keep alive';
+  return due <= nowMs
+    ? `Now (due ${etTime(nextDueAt, nowMs)})`
+    : `${etTime(nextDueAt, nowMs)} (${relative(nextDueAt, nowMs)})`;
 }

@@ -1,5 +1,6 @@
-// /login?t=<token>: the page a Telegram sign-in link opens. The token is redeemed only by the POST
-// below, never by loading the page, so a link preview fetching the URL cannot burn the single use.
+// /login?t=<token>[&renew=<connection>]: the page a Telegram sign-in link opens. The token is
+// redeemed only by the POST below, never by loading the page, so a link preview fetching the URL
+// cannot burn the single use.
 import { ApiError, messageOf, postJson } from './api';
 import { byId, h } from './dom';
 import { loginLinkOffer } from './loginLinkOffer';
@@ -17,18 +18,19 @@ function offer(title: string): void {
   byId('offer-title').focus();
 }
 
-async function signIn(token: string): Promise<void> {
+async function signIn(token: string, renew: string | undefined): Promise<void> {
   main.replaceChildren(h('p', { className: 'working', id: 'signing-in' }, 'Signing you in…'));
   try {
     await postJson<{ csrfToken: string; expiresAt: string }>('/api/login', { token });
-    location.replace('/');
+    // The token page opens that connection's renewal, one tap away (app.ts).
+    location.replace(renew === undefined ? '/' : `/#renew=${renew}`);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 400)) {
       return offer('This sign-in link has expired or was already used');
     }
     // Not redeemed (the server was unreachable or failing): the same link may be tried again.
     const retry = h('button', { type: 'button', className: 'button primary' }, 'Try again');
-    retry.addEventListener('click', () => void signIn(token));
+    retry.addEventListener('click', () => void signIn(token, renew));
     main.replaceChildren(
       h(
         'section',
@@ -42,8 +44,14 @@ async function signIn(token: string): Promise<void> {
   }
 }
 
-const token = new URLSearchParams(location.search).get('t');
+const query = new URLSearchParams(location.search);
+const token = query.get('t');
+/**
+ * `&renew=<connection>`: an alert's link names the connection to renew. Only a UI hint, passed on
+ * if it looks like a connection id; the token page ignores one it does not know.
+ */
+const renew = /^[a-z][a-z0-9-]{0,29}$/.exec(query.get('renew') ?? '')?.[0];
 // The token leaves the address bar (and so history, screenshots and shared URLs) before anything else.
 history.replaceState(null, '', location.pathname);
-if (token) void signIn(token);
+if (token) void signIn(token, renew);
 else offer('Open the sign-in link from Telegram');

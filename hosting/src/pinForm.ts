@@ -3,15 +3,17 @@ import { countdown } from './format';
 import { PIN_LENGTH, caretAfterCleaning, readPin } from './pin';
 
 export interface PinFormOptions {
-  /** "08:35 ET": when the login closes, for the line under the field. */
-  readonly until: string;
   readonly onSubmit: (pin: string) => void;
-  readonly onCancel: () => void;
 }
+
+/** How a paste reaches the field (InputEvent.inputType); typing is every other kind. */
+const PASTED = new Set(['insertFromPaste', 'insertFromDrop']);
 
 /**
  * The field for E*TRADE's 5-character code: upper-cases as typed, drops pasted spaces, says at once
- * what cannot be part of a code, and enables its button only at 5 valid characters.
+ * what cannot be part of a code, and enables its button only at 5 valid characters. A pasted valid
+ * code is sent at once (the trader copied it from E*TRADE: nothing left to check); a typed one waits
+ * for the button, so a half-typed code is never sent on the fifth keystroke by surprise.
  */
 export class PinForm {
   readonly element: HTMLFormElement;
@@ -29,17 +31,24 @@ export class PinForm {
     className: 'pin-input',
   });
   private readonly counter = h('span', { id: 'pin-count' }, `0 of ${PIN_LENGTH}`);
-  private readonly problem = h('p', { className: 'problem', id: 'pin-problem', hidden: true });
+  private readonly problem = h('p', {
+    className: 'problem',
+    id: 'pin-problem',
+    'aria-live': 'polite',
+    hidden: true,
+  });
   private readonly submit = h('button', { type: 'submit', className: 'button primary', id: 'pin-submit' });
   private readonly timer = h('span', { className: 'digits', id: 'flow-countdown', role: 'timer' });
+  private readonly timerLine = h('span', { className: 'flow-timer' }, this.timer, ' left');
+  /** The server's verdict on the last code sent; cleared as soon as the field changes. */
+  private rejection: string | undefined;
   private busy = false;
 
-  constructor(options: PinFormOptions) {
-    const cancel = h('button', { type: 'button', className: 'button ghost' }, 'Cancel');
+  constructor(private readonly options: PinFormOptions) {
     this.element = h(
       'form',
       { className: 'pin-form', novalidate: true },
-      h('label', { for: 'pin' }, 'Code from E*TRADE'),
+      h('div', { className: 'pin-label' }, h('label', { for: 'pin' }, 'Code from E*TRADE'), this.timerLine),
       this.input,
       h(
         'p',
@@ -48,23 +57,25 @@ export class PinForm {
         this.counter,
       ),
       this.problem,
-      h('p', { className: 'flow-timer' }, 'Time left to enter it: ', this.timer, ` (until ${options.until})`),
-      h('div', { className: 'actions' }, this.submit, cancel),
+      this.submit,
     );
     this.setBusy(false);
-    this.input.addEventListener('input', () => this.validate());
-    cancel.addEventListener('click', options.onCancel);
+    this.input.addEventListener('input', (event) => {
+      this.rejection = undefined;
+      const pin = this.validate();
+      if (PASTED.has((event as InputEvent).inputType) && pin.complete) this.send(pin.value);
+    });
     this.element.addEventListener('submit', (event) => {
       event.preventDefault();
       const pin = this.validate();
-      if (pin.complete && !this.busy) options.onSubmit(pin.value);
+      if (pin.complete) this.send(pin.value);
     });
   }
 
   /** Seconds the login has left; the line turns urgent in the last minute. */
   showTimeLeft(seconds: number): void {
     setText(this.timer, countdown(seconds));
-    this.timer.parentElement?.classList.toggle('hurry', seconds <= 60);
+    this.timerLine.classList.toggle('hurry', seconds <= 60);
   }
 
   /** While the code is being checked the button says so and cannot be pressed twice. */
@@ -72,6 +83,22 @@ export class PinForm {
     this.busy = busy;
     setText(this.submit, busy ? 'Checking…' : 'Renew token');
     this.validate();
+  }
+
+  /**
+   * E*TRADE did not take the code: says so under the field, and selects what is there so that the
+   * next paste replaces it.
+   */
+  reject(words: string): void {
+    this.rejection = words;
+    this.setBusy(false);
+    this.input.focus();
+    this.input.select();
+  }
+
+  private send(pin: string): void {
+    if (this.busy) return;
+    this.options.onSubmit(pin);
   }
 
   private validate() {
@@ -83,9 +110,10 @@ export class PinForm {
       this.input.setSelectionRange(caret, caret);
     }
     setText(this.counter, `${pin.value.length} of ${PIN_LENGTH}`);
-    this.problem.hidden = pin.problem === undefined;
-    setText(this.problem, pin.problem ?? '');
-    this.input.setAttribute('aria-invalid', String(pin.problem !== undefined));
+    const problem = pin.problem ?? this.rejection;
+    this.problem.hidden = problem === undefined;
+    setText(this.problem, problem ?? '');
+    this.input.setAttribute('aria-invalid', String(problem !== undefined));
     this.submit.disabled = this.busy || !pin.complete;
     return pin;
   }

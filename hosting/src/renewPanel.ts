@@ -1,11 +1,12 @@
 import { ApiError, messageOf, postJson } from './api';
 import { h, setText } from './dom';
-import { etTime, isComingMidnight } from './format';
-import { PIN_LENGTH } from './pin';
 import { PinForm } from './pinForm';
 import { type ServerClock, secondsUntil } from './serverClock';
 import { forgetFlow, recallFlow, rememberFlow, type OpenFlow } from './flowMemory';
+import { openBlankTab, type PendingTab } from './loginTab';
 import type { ConnectionStatus, ExchangedPin, StartedFlow } from './types';
+
+type Target = Pick<ConnectionStatus, 'id' | 'label'>;
 
 export interface RenewDeps {
   readonly clock: ServerClock;
@@ -15,14 +16,20 @@ export interface RenewDeps {
   /** The server recorded this generation: a status from an older snapshot must not undo it on screen. */
   readonly recorded: (connectionId: string, generation: number) => void;
   readonly signedOut: () => void;
+  /** Puts the panel where the connection is shown (the hero for the lead); true when that is the hero. */
+  readonly place: (panel: HTMLElement, connectionId: string) => boolean;
+  /** The new token is recorded: the panel has collapsed and the page says so where the token is shown. */
+  readonly renewed: (connection: Target, done: ExchangedPin) => void;
 }
 
 /** Errors after which this login cannot go on: the trader must start a new one. */
 const FLOW_OVER = new Set(['ERR_FLOW_EXPIRED', 'ERR_FLOW_EXHAUSTED', 'ERR_FLOW_NOT_FOUND', 'ERR_SUPERSEDED']);
 
 /**
- * The PIN flow: ask for a request token, open E*TRADE's login in a new tab, take the 5-character
- * code back, exchange it. The flow lives 5 minutes on the server's clock; its countdown shows that.
+ * The PIN flow: one tap opens E*TRADE's login in a new tab (opened inside the tap, so no pop-up
+ * blocker stops it, and sent to E*TRADE once the request token is there); the 5-character code comes
+ * back by a paste, which sends it. The flow lives 5 minutes on the server's clock, counted down next
+ * to the field. Success collapses the panel: what the token now is, the page around it shows.
  */
 export class RenewPanel {
   readonly element: HTMLElement;
@@ -38,31 +45,57 @@ export class RenewPanel {
   constructor(private readonly deps: RenewDeps) {
     this.element = h(
       'section',
-      { className: 'panel renew', id: 'renew', 'aria-labelledby': 'renew-title', hidden: true },
+      { className: 'renew', id: 'renew', 'aria-labelledby': 'renew-title', hidden: true },
       this.title,
       this.body,
       this.result,
     );
+    // Back from E*TRADE's tab with the code on the clipboard: the field is where the paste goes.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.focusField();
+    });
+    window.addEventListener('focus', () => this.focusField());
   }
 
-  /** Called from a click, so the browser lets the new tab open. */
-  async start(connection: Pick<ConnectionStatus, 'id' | 'label'>): Promise<void> {
+  /**
+   * The renewal a sign-in link from an alert asked for: one tap away. The 5-minute login window
+   * starts only with that tap, not when the link is opened.
+   */
+  ready(connection: Target): void {
+    if (this.flow !== undefined || this.starting) return;
+    this.show(connection);
+    const open = h('button', { type: 'button', className: 'button primary', id: 'renew-open' });
+    open.textContent = 'Log in to E*TRADE';
+    open.addEventListener('click', () => void this.start(connection));
+    this.body.replaceChildren(
+      open,
+      h(
+        'p',
+        { className: 'hint' },
+        'Opens E*TRADE in a new tab: copy the code there, come back, paste it here.',
+      ),
+    );
+  }
+
+  /** Must be called from the tap itself: the new tab is opened before anything is awaited. */
+  async start(connection: Target): Promise<void> {
     if (this.starting) return;
     this.starting = true;
+    const tab = openBlankTab();
     try {
-      await this.startFlow(connection);
+      await this.startFlow(connection, tab);
     } finally {
       this.starting = false;
     }
   }
 
-  private async startFlow(connection: Pick<ConnectionStatus, 'id' | 'label'>): Promise<void> {
+  private async startFlow(connection: Target, tab: PendingTab | undefined): Promise<void> {
     const invoker = document.activeElement;
     if (invoker instanceof HTMLElement && !this.element.contains(invoker)) this.returnFocus = invoker;
     this.flow = undefined;
     forgetFlow();
-    this.show(connection.label);
-    this.body.replaceChildren(h('p', { className: 'working' }, 'Asking E*TRADE for a login page…'));
+    this.show(connection);
+    this.body.replaceChildren(h('p', { className: 'working' }, 'Opening E*TRADE…'));
     let started: StartedFlow;
     try {
       started = await postJson<StartedFlow>(
@@ -71,30 +104,32 @@ export class RenewPanel {
         this.deps.csrfToken(),
       );
     } catch (error) {
+      tab?.close();
       if (error instanceof ApiError && error.status === 401) return this.deps.signedOut();
       this.recoverCsrf(error);
-      this.body.replaceChildren();
-      return this.end(`${messageOf(error)}`, connection, 'Try again');
+      return this.end(messageOf(error), connection, 'Try again');
     }
     if (!isWebUrl(started.authorizeUrl)) {
-      this.body.replaceChildren();
+      tab?.close();
       return this.end('The server sent an unusable E*TRADE login address.', connection, 'Try again');
     }
     this.flow = { ...started, label: connection.label };
     rememberFlow(this.flow);
-    // 'noopener' makes window.open return null even when the tab opened, so a blocked pop-up cannot
-    // be detected: the same URL is always offered as a link right next to the PIN field.
-    window.open(started.authorizeUrl, '_blank', 'noopener');
+    tab?.go(started.authorizeUrl);
     this.showPinStep(this.flow);
   }
 
   /** Re-opens a flow this tab started before it was reloaded (phones reload background tabs). */
-  resume(nowMs: number): void {
+  resume(nowMs: number): boolean {
     const flow = recallFlow();
-    if (flow === undefined || (secondsUntil(flow.expiresAt, nowMs) ?? 0) <= 0) return forgetFlow();
+    if (flow === undefined || (secondsUntil(flow.expiresAt, nowMs) ?? 0) <= 0) {
+      forgetFlow();
+      return false;
+    }
     this.flow = flow;
-    this.show(flow.label);
-    this.showPinStep(flow, { focus: false });
+    this.show({ id: flow.connectionId, label: flow.label });
+    this.showPinStep(flow);
+    return true;
   }
 
   tick(nowMs: number): void {
@@ -107,43 +142,38 @@ export class RenewPanel {
     }
   }
 
-  private show(label: string): void {
-    // The hero's own renew button steps back while this panel is the way to renew (app.css).
-    document.body.dataset.renewing = 'true';
-    setText(this.title, `Renew ${label} token`);
+  private show(connection: Target): void {
+    const inHero = this.deps.place(this.element, connection.id);
+    this.element.classList.toggle('panel', !inHero);
+    this.title.hidden = inHero;
+    setText(this.title, `Renew ${connection.label} token`);
     this.result.hidden = true;
     this.result.replaceChildren();
     this.element.hidden = false;
   }
 
-  private showPinStep(flow: OpenFlow, options = { focus: true }): void {
-    const form = new PinForm({
-      until: etTime(flow.expiresAt, this.deps.clock.now()),
-      onSubmit: (pin) => void this.exchange(flow, pin, form),
-      onCancel: () => this.close(),
-    });
+  private showPinStep(flow: OpenFlow): void {
+    const form = new PinForm({ onSubmit: (pin) => void this.exchange(flow, pin, form) });
     this.form = form;
     const link = h(
       'a',
-      {
-        className: 'button secondary',
-        href: flow.authorizeUrl,
-        target: '_blank',
-        rel: 'noopener noreferrer',
-      },
+      { href: flow.authorizeUrl, target: '_blank', rel: 'noopener noreferrer', id: 'open-etrade' },
       'Open E*TRADE login',
     );
+    const cancel = h('button', { type: 'button', className: 'link' }, 'Cancel');
+    cancel.addEventListener('click', () => this.close());
     this.body.replaceChildren(
-      h(
-        'ol',
-        { className: 'steps' },
-        h('li', {}, 'Log in to E*TRADE in the new tab. No new tab? ', link),
-        h('li', {}, `Copy the ${PIN_LENGTH}-character code E*TRADE shows and enter it below.`),
-      ),
       form.element,
+      // The login again as a plain link: for a blocked pop-up, or an E*TRADE tab closed too soon.
+      h('p', { className: 'renew-links' }, link, cancel),
     );
     this.tick(this.deps.clock.now());
-    if (options.focus) form.input.focus();
+    form.input.focus();
+  }
+
+  private focusField(): void {
+    const input = this.form?.input;
+    if (input?.isConnected && !this.element.contains(document.activeElement)) input.focus();
   }
 
   private async exchange(flow: OpenFlow, pin: string, form: PinForm): Promise<void> {
@@ -158,41 +188,28 @@ export class RenewPanel {
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return this.deps.signedOut();
       this.recoverCsrf(error);
-      if (error instanceof ApiError && FLOW_OVER.has(error.code)) {
-        return this.end(error.message, { id: flow.connectionId, label: flow.label });
+      const connection = { id: flow.connectionId, label: flow.label };
+      if (error instanceof ApiError && FLOW_OVER.has(error.code)) return this.end(error.message, connection);
+      if (error instanceof ApiError && error.code === 'ERR_VERIFIER_REJECTED') {
+        const left = error.details.attemptsLeft;
+        if (left === 0) return this.end('Code not accepted, and that was the last try.', connection);
+        if (typeof left === 'number') return form.reject(`Code not accepted — ${triesLeft(left)}.`);
       }
-      form.setBusy(false);
-      const retry =
-        error instanceof ApiError && error.status === 422
-          ? ' This login is still open, so there is no need to start again.'
-          : '';
-      this.report('error', `${messageOf(error)}${retry}`);
+      // Anything else leaves this login open: the same code may be sent again.
+      form.reject(messageOf(error));
     }
   }
 
   private succeed(flow: OpenFlow, done: ExchangedPin): void {
     forgetFlow();
-    delete document.body.dataset.renewing;
-    this.flow = undefined;
-    this.form = undefined;
-    const nowMs = this.deps.clock.now();
-    const close = h('button', { type: 'button', className: 'button secondary' }, 'Done');
-    close.addEventListener('click', () => this.close());
-    this.body.replaceChildren();
-    const until = isComingMidnight(done.expiresAt, nowMs) ? 'midnight ET' : etTime(done.expiresAt, nowMs);
-    this.report(
-      'success',
-      `Token renewed — valid until ${until}; keep-alive will keep it active.`,
-      h('p', {}, `${flow.label} is now on generation ${done.generation}.`),
-      ...(done.warnings ?? []).map((warning) => h('p', { className: 'warn' }, warning)),
-      close,
-    );
+    this.collapse();
     this.deps.recorded(done.connectionId, done.generation);
+    this.deps.renewed({ id: flow.connectionId, label: flow.label }, done);
     void this.deps.refresh();
   }
 
-  /** This login is over; offer a new one (the button click is a fresh gesture for the new tab). */
-  private end(text: string, connection: Pick<ConnectionStatus, 'id' | 'label'>, again = 'Start again'): void {
+  /** This login is over; offer a new one (the button's tap is a fresh gesture for the new tab). */
+  private end(text: string, connection: Target, again = 'Start again'): void {
     forgetFlow();
     this.flow = undefined;
     this.form = undefined;
@@ -201,7 +218,13 @@ export class RenewPanel {
     const cancel = h('button', { type: 'button', className: 'button ghost' }, 'Cancel');
     cancel.addEventListener('click', () => this.close());
     this.body.replaceChildren();
-    this.report('error', text, h('div', { className: 'actions' }, restart, cancel));
+    this.result.className = 'result error';
+    this.result.replaceChildren(
+      h('p', { className: 'result-text' }, text),
+      h('div', { className: 'actions' }, restart, cancel),
+    );
+    this.result.hidden = false;
+    this.result.focus();
   }
 
   /** A stale CSRF token (the session was renewed elsewhere): fetch the current one for the retry. */
@@ -209,25 +232,25 @@ export class RenewPanel {
     if (error instanceof ApiError && error.code === 'ERR_CSRF') void this.deps.refresh();
   }
 
-  /** Shows the outcome and moves focus to it, so it is read out and seen first. */
-  private report(tone: 'success' | 'error', text: string, ...more: Node[]): void {
-    this.result.className = `result ${tone}`;
-    this.result.replaceChildren(h('p', { className: 'result-text' }, text), ...more);
-    this.result.hidden = false;
-    this.result.focus();
+  private collapse(): void {
+    this.flow = undefined;
+    this.form = undefined;
+    this.element.hidden = true;
+    this.body.replaceChildren();
+    this.result.replaceChildren();
+    this.deps.place(this.element, '');
   }
 
   private close(): void {
     forgetFlow();
-    this.flow = undefined;
-    this.form = undefined;
-    this.element.hidden = true;
-    delete document.body.dataset.renewing;
-    this.body.replaceChildren();
-    this.result.replaceChildren();
+    this.collapse();
     const target = this.returnFocus?.isConnected ? this.returnFocus : document.getElementById('hero-renew');
     target?.focus();
   }
+}
+
+function triesLeft(left: number): string {
+  return `${left} ${left === 1 ? 'try' : 'tries'} left`;
 }
 
 /** The authorize URL becomes a link: only http(s), never `javascript:` or the like. */

@@ -15,6 +15,7 @@ export const APP_ERROR_CODES = [
   'ERR_FLOW_NOT_FOUND', // also another session's flow: a stranger learns nothing
   'ERR_FLOW_EXPIRED', // the 5-minute request token is gone: start again
   'ERR_FLOW_EXHAUSTED', // too many PIN attempts on this flow
+  'ERR_VERIFIER_REJECTED', // E*TRADE did not take the PIN; details.attemptsLeft: tries this flow has left
   'ERR_CONSUMER_MISSING', // the connection's consumer key/secret is not configured
   'ERR_STORE_UNAVAILABLE', // Firestore / Secret Manager / Pub/Sub failed
   'ERR_SUPERSEDED', // a newer token was stored meanwhile; this one was not recorded

@@ -33,6 +33,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** The answer's safe facts (`error.details`), e.g. `attemptsLeft` after a wrong PIN. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }

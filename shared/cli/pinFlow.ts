@@ -53,7 +53,7 @@ export async function runPinFlow(
       readPin: async () => {
         output.write('PIN: ');
         const next = await lines.next();
-        return next.done ? '' : next.value;
+        return next.done ? undefined : next.value;
       },
     });
     return 0;

@@ -128,7 +128,12 @@ async function readAnswer<T>(response: Response, target: string): Promise<T> {
     typeof error.code === 'string' &&
     typeof error.message === 'string'
   ) {
-    throw new ApiError(error.code, error.message, response.status);
+    throw new ApiError(
+      error.code,
+      error.message,
+      response.status,
+      isObject(error.details) ? error.details : {},
+    );
   }
   if (response.status >= 500) {
     throw new CliError('ERR_UNREACHABLE', `${target} is unavailable (HTTP ${response.status})`);

@@ -1,11 +1,16 @@
-import { EtradeClient } from '../etrade/client';
+import { EtradeClient, type TokenPair } from '../etrade/client';
+import { isEtradeError } from '../etrade/errors';
 import { EtradeAccount, EtradeBalance } from '../etrade/types';
+import { ETRADE_ERROR_RESPONSES } from '../http/errorMapping';
 
 export interface PinFlowIo {
   print(line: string): void;
-  /** Shows the user the authorize page and resolves to the PIN they read there. */
-  readPin(authorizeUrl: string): Promise<string>;
+  /** Shows the user the authorize page and resolves to the PIN they read there; undefined: no more input. */
+  readPin(authorizeUrl: string): Promise<string | undefined>;
 }
+
+/** E*TRADE keeps a request token for one login; a person gets this many codes at it. */
+export const PIN_TRIES = 5;
 
 export interface PinFlowResult {
   readonly accounts: readonly EtradeAccount[];
@@ -20,8 +25,7 @@ export async function walkPinFlow(client: EtradeClient, io: PinFlowIo): Promise<
   const requestToken = await client.getRequestToken();
   const authorizeUrl = client.authorizeUrl(requestToken.token);
   io.print(`1. Open this page, log in and copy the 5-character PIN:\n   ${authorizeUrl}`);
-  const pin = await io.readPin(authorizeUrl);
-  const accessToken = await client.getAccessToken(requestToken, pin);
+  const accessToken = await readAndExchangePin(client, requestToken, authorizeUrl, io);
   io.print('2. Access token received (valid until midnight US Eastern).');
 
   const accounts = await client.listAccounts(accessToken);
@@ -37,6 +41,34 @@ export async function walkPinFlow(client: EtradeClient, io: PinFlowIo): Promise<
   await client.renewAccessToken(accessToken);
   io.print('4. Token renewed: it stays active for another 2 hours without calls.');
   return { accounts, balances };
+}
+
+/**
+ * Asks again while the PIN was mistyped (malformed, or E*TRADE did not take it), saying how many
+ * tries are left: a typo must not end the login. Anything else ends it.
+ */
+async function readAndExchangePin(
+  client: EtradeClient,
+  requestToken: TokenPair,
+  authorizeUrl: string,
+  io: PinFlowIo,
+): Promise<TokenPair> {
+  let lastError: unknown;
+  for (let left = PIN_TRIES - 1; ; left--) {
+    const pin = await io.readPin(authorizeUrl);
+    if (pin === undefined) throw lastError ?? new TypeError('No PIN was entered (standard input ended)');
+    try {
+      return await client.getAccessToken(requestToken, pin);
+    } catch (error) {
+      lastError = error;
+      const mistyped =
+        isEtradeError(error, 'ERR_VERIFIER_REJECTED') || isEtradeError(error, 'ERR_INVALID_VERIFIER');
+      if (!mistyped || left === 0) throw error;
+      io.print(
+        `   ${ETRADE_ERROR_RESPONSES[error.code].message} (${left} ${left === 1 ? 'try' : 'tries'} left)`,
+      );
+    }
+  }
 }
 
 function formatMoney(value: number | undefined): string {

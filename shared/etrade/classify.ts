@@ -34,12 +34,44 @@ export interface HttpAnswer {
   readonly wwwAuthenticate?: string;
 }
 
+/** The step that takes the PIN (client.ts names its calls so). */
+export const ACCESS_TOKEN_OPERATION = 'access_token';
+
+/**
+ * Causes a 401 at access_token can name that are not the PIN: a wrong consumer secret or key, our
+ * clock (corrected and retried by the client), or the 5-minute request token running out.
+ */
+const NOT_THE_PIN: ReadonlySet<EtradeErrorCode> = new Set([
+  'ERR_SIGNATURE',
+  'ERR_CLOCK_SKEW',
+  'ERR_CONSUMER_KEY',
+  'ERR_TOKEN_EXPIRED',
+]);
+
 /**
  * Classifies a non-2xx answer. E*TRADE reports OAuth problems as an HTML 401 page (sometimes in
  * WWW-Authenticate) and data-API problems as JSON `{"Error":{"message":"oauth_problem=…"}}`;
  * both forms carry `oauth_problem=…`, so one search covers them.
+ *
+ * At access_token any other 401 is a PIN E*TRADE did not take: E*TRADE answers a wrong or stale
+ * PIN with `token_rejected` (a Tomcat page, pyetrade#5 and #16), OAuth Problem Reporting says
+ * `verifier_invalid`, and a server may send a bare 401. The person can try another code; read as a
+ * dead token or an unexpected answer, the login would end (and alert the operator) over a typo.
  */
 export function classifyAnswer(operation: string, answer: HttpAnswer): EtradeError {
+  const failure = classifyProblem(operation, answer);
+  if (operation !== ACCESS_TOKEN_OPERATION || answer.status !== 401 || NOT_THE_PIN.has(failure.code)) {
+    return failure;
+  }
+  const why = failure.problem ?? 'HTTP 401';
+  return new EtradeError('ERR_VERIFIER_REJECTED', `${operation}: E*TRADE did not accept the PIN (${why})`, {
+    operation,
+    status: answer.status,
+    problem: failure.problem,
+  });
+}
+
+function classifyProblem(operation: string, answer: HttpAnswer): EtradeError {
   const text = `${answer.wwwAuthenticate ?? ''}\n${answer.body}`;
   const problem = /oauth_problem=([a-z_]+)/i.exec(text)?.[1]?.toLowerCase();
   const { status } = answer;

@@ -1,7 +1,7 @@
 import axios, { AxiosInstance } from 'axios';
 import { Logger, silentLogger } from '../log';
 import { Consumer, OAuthSigner, Params, TokenPair } from '../oauth1/signer';
-import { classifyAnswer, classifyNetworkFailure } from './classify';
+import { ACCESS_TOKEN_OPERATION, classifyAnswer, classifyNetworkFailure } from './classify';
 import { EtradeEndpoints } from './endpoints';
 import { AcceptableTimestamps, EtradeError, isEtradeError } from './errors';
 import { parseAccountList, parseBalance, parseTokenPair } from './responses';
@@ -88,12 +88,12 @@ export class EtradeClient {
   async getAccessToken(requestToken: TokenPair, pin: string): Promise<TokenPair> {
     const verifier = normaliseVerifier(pin);
     const body = await this.call({
-      operation: 'access_token',
+      operation: ACCESS_TOKEN_OPERATION,
       url: `${this.endpoints.oauthBase}/oauth/access_token`,
       token: this.remember(requestToken),
       verifier,
     });
-    return this.remember(parseTokenPair('access_token', body));
+    return this.remember(parseTokenPair(ACCESS_TOKEN_OPERATION, body));
   }
 
   async renewAccessToken(accessToken: TokenPair): Promise<void> {

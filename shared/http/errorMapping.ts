@@ -39,6 +39,9 @@ export const APP_ERROR_RESPONSES: Readonly<Record<AppErrorCode, ClientError>> = 
   ERR_FLOW_EXPIRED: { status: 410, message: 'The 5-minute login window closed. Start again.' },
   // No Retry-After: waiting does not reopen an exhausted flow, only a new login does.
   ERR_FLOW_EXHAUSTED: { status: 429, message: 'Too many wrong PINs for this login. Start again.' },
+  // The PIN flow's verdict on a wrong PIN, with details.attemptsLeft (pinflow/exchangePin.ts): 422,
+  // the body was well-formed and E*TRADE judged the PIN; the login stays open while tries are left.
+  ERR_VERIFIER_REJECTED: { status: 422, message: 'E*TRADE did not accept that PIN. Check it and try again.' },
   ERR_CONSUMER_MISSING: {
     status: 500,
     message:

@@ -90,17 +90,31 @@ export async function exchangePin(
     return stored;
   } catch (error) {
     const code = errorCode(error);
-    ctx.log.warn('pinflow.failed', { connection: connection.id, step: failedStep(error, step), code });
-    // A wrong PIN is the user's to retry on the page; anything else is worth a notice.
-    if (!isEtradeError(error, 'ERR_VERIFIER_REJECTED')) {
-      // The same error the caller gets below (withStep), so the chat words it as the API does.
-      const failed = failedStep(error, step);
-      await ctx.notifier
-        .send(renewalFailedNotice(connection, failed, withStep(error, failed), ctx.clock.now()))
-        .catch(() => ctx.log.warn('notify.failed', { kind: 'renewal.failed' }));
+    // A wrong PIN is the person's to retry, with the tries this flow has left: no notice for a typo.
+    if (isEtradeError(error, 'ERR_VERIFIER_REJECTED')) {
+      const attemptsLeft = Math.max(0, MAX_PIN_ATTEMPTS - flow.attempts);
+      ctx.log.warn('pinflow.failed', { connection: connection.id, step, code, attemptsLeft });
+      throw pinRejected(attemptsLeft);
     }
-    throw withStep(error, failedStep(error, step));
+    const failed = failedStep(error, step);
+    ctx.log.warn('pinflow.failed', { connection: connection.id, step: failed, code });
+    // The same error the caller gets below (withStep), so the chat words it as the API does.
+    await ctx.notifier
+      .send(renewalFailedNotice(connection, failed, withStep(error, failed), ctx.clock.now()))
+      .catch(() => ctx.log.warn('notify.failed', { kind: 'renewal.failed' }));
+    throw withStep(error, failed);
   }
+}
+
+/**
+ * E*TRADE did not take the PIN (any 401 at access_token: etrade/classify.ts). Callers (page, chat,
+ * CLI) say "code not accepted, N tries left" from `details.attemptsLeft`; at 0 the flow is spent.
+ */
+function pinRejected(attemptsLeft: number): AppError {
+  return new AppError('ERR_VERIFIER_REJECTED', 'E*TRADE did not accept that PIN. Check it and try again.', {
+    step: 'exchange',
+    attemptsLeft,
+  });
 }
 
 async function store(
@@ -193,6 +207,8 @@ function flowError(reason: 'not_found' | 'expired' | 'exhausted'): AppError {
     case 'expired':
       return new AppError('ERR_FLOW_EXPIRED', 'The 5-minute login window closed; start again');
     case 'exhausted':
-      return new AppError('ERR_FLOW_EXHAUSTED', `Too many PIN attempts (${MAX_PIN_ATTEMPTS}); start again`);
+      return new AppError('ERR_FLOW_EXHAUSTED', `Too many PIN attempts (${MAX_PIN_ATTEMPTS}); start again`, {
+        attemptsLeft: 0,
+      });
   }
 }

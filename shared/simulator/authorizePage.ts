@@ -1,6 +1,6 @@
 import { Handler, Incoming, SimContext } from './context';
 import { parseForm } from './encoding';
-import { Reply, escapeHtml, htmlReply } from './responses';
+import { Reply, escapeHtml } from './responses';
 import { RequestTokenRecord } from './tokens';
 
 export const AUTHORIZE_PATH = '/e/t/etws/authorize';
@@ -39,9 +39,8 @@ function findRequestToken(ctx: SimContext, key: string, token: string): RequestT
 }
 
 function loginPage(key: string, token: string): Reply {
-  return htmlReply(
+  return phonePage(
     200,
-    TITLE,
     [
       '<p>An application is asking to access your (simulated) E*TRADE accounts.</p>',
       `<form method="post" action="${AUTHORIZE_PATH}">`,
@@ -54,19 +53,58 @@ function loginPage(key: string, token: string): Reply {
 }
 
 function pinPage(pin: string): Reply {
-  return htmlReply(
+  return phonePage(
     200,
-    TITLE,
     [
       '<p>Enter this verification code in the application to finish connecting:</p>',
-      `<p><code id="pin">${escapeHtml(pin)}</code></p>`,
+      `<p class="pin"><code id="pin">${escapeHtml(pin)}</code></p>`,
+      '<button type="button" id="copy">Copy code</button>',
+      `<script>${COPY_SCRIPT}</script>`,
     ].join('\n'),
   );
 }
 
 function refuse(reason: string): Reply {
-  return htmlReply(400, 'E*TRADE simulator: cannot authorize', `<p>${reason}</p>`);
+  return phonePage(400, `<p>${reason}</p>`, 'E*TRADE simulator: cannot authorize');
 }
+
+/**
+ * A page that works on a phone, as E*TRADE's own login does: viewport meta, a button a thumb hits
+ * (52 px), the code in large type. The simulator serves no CSP, so the style and script are inline.
+ */
+function phonePage(status: number, inner: string, title = TITLE): Reply {
+  const body = [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${PHONE_STYLE}</style></head>`,
+    `<body>\n<h1>${escapeHtml(title)}</h1>\n${inner}\n</body>`,
+    '</html>',
+    '',
+  ].join('\n');
+  return { status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body };
+}
+
+const PHONE_STYLE = [
+  'body{margin:0 auto;max-width:28rem;padding:16px;font:1.0625rem/1.45 system-ui,sans-serif;color:#14171c}',
+  'h1{font-size:1.25rem}',
+  'button{display:block;width:100%;min-height:52px;margin-top:16px;border:0;border-radius:10px;',
+  'background:#5627d8;color:#fff;font:600 1.125rem system-ui,sans-serif}',
+  '.pin{margin:16px 0 0;text-align:center}',
+  '#pin{font:700 2.75rem/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.2em;user-select:all}',
+].join('');
+
+/** Copies the code; where the Clipboard API is missing (plain http off loopback), selects and copies. */
+const COPY_SCRIPT = [
+  "const copy=document.getElementById('copy'),pin=document.getElementById('pin');",
+  "copy.addEventListener('click',async()=>{",
+  'try{await navigator.clipboard.writeText(pin.textContent)}',
+  'catch{const r=document.createRange();r.selectNodeContents(pin);',
+  "const s=getSelection();s.removeAllRanges();s.addRange(r);document.execCommand('copy')}",
+  "copy.textContent='Copied. Go back and paste it'});",
+].join('');
 
 function isFormPost(request: Incoming): boolean {
   return /^application\/x-www-form-urlencoded\b/i.test(request.contentType ?? '');

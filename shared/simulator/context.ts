@@ -1,10 +1,12 @@
 import { AuthDeps, SignedRequest } from './authenticate';
 import { FaultBook } from './faults';
-import { Reply } from './responses';
+import { Reply, WrongVerifierAnswer } from './responses';
 
 /** The simulator's state as the endpoint handlers see it; owned by one EtradeSimulator. */
 export interface SimContext extends AuthDeps {
   faults: FaultBook;
+  /** How access_token answers a wrong PIN (E*TRADE: token_rejected). */
+  wrongVerifier: WrongVerifierAnswer;
 }
 
 /** A received request, body read, ready for routing. */

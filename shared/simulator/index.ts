@@ -9,4 +9,5 @@ export type { AccessTokenState } from './tokens';
 export { SimulatorError } from './errors';
 export type { SimulatorErrorCode } from './errors';
 export { SAMPLE_ACCOUNTS } from './accounts';
-export { API_ERROR_CODES } from './responses';
+export { API_ERROR_CODES, WRONG_VERIFIER_ANSWERS } from './responses';
+export type { WrongVerifierAnswer } from './responses';

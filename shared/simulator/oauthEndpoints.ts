@@ -1,7 +1,7 @@
 import { authenticate } from './authenticate';
 import { Handler, Incoming, SimContext } from './context';
 import { OAuthRejection } from './problems';
-import { formReply, textReply } from './responses';
+import { formReply, textReply, wrongVerifierReply } from './responses';
 import { AccessTokenRecord } from './tokens';
 
 export const requestToken: Handler = (request, ctx) => {
@@ -28,10 +28,10 @@ export const accessToken: Handler = (request, ctx) => {
   const state = ctx.tokens.requestState(token);
   if (state === 'used') throw new OAuthRejection('token_rejected');
   if (state === 'expired') throw new OAuthRejection('token_expired');
-  // Case-sensitive, as the PIN is shown. A wrong PIN leaves the request token usable so a
-  // person can retype it, as long as it lives.
+  // Case-sensitive, as the PIN is shown. A wrong PIN (or one from an earlier login) leaves the
+  // request token usable so a person can retype it, as long as it lives.
   if (token.verifier === undefined || token.verifier !== oauth.get('oauth_verifier')) {
-    throw new OAuthRejection('permission_denied');
+    return wrongVerifierReply(ctx.wrongVerifier);
   }
   token.used = true;
   const issued = ctx.tokens.issueAccessToken(consumerKey);

@@ -1,4 +1,5 @@
 import { SimulatorError } from './errors';
+import { WRONG_VERIFIER_ANSWERS, type WrongVerifierAnswer } from './responses';
 
 export interface Consumer {
   key: string;
@@ -19,6 +20,8 @@ export interface SimulatorOptions {
   port?: number;
   /** Added to every request, for benchmarks. */
   latencyMs?: number;
+  /** How access_token answers a wrong PIN; default `token_rejected`, as E*TRADE does. */
+  wrongVerifier?: WrongVerifierAnswer;
 }
 
 export type ResolvedOptions = Required<SimulatorOptions>;
@@ -31,6 +34,7 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
     latencyMs: opts.latencyMs ?? 0,
+    wrongVerifier: opts.wrongVerifier ?? 'token_rejected',
   };
   const { consumers, port, latencyMs } = resolved;
   if (consumers.length === 0 || consumers.some((c) => typeof c.key !== 'string' || c.key === '')) {
@@ -51,5 +55,15 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
       `latencyMs must be a finite number >= 0, got ${latencyMs}`,
     );
   }
+  assertWrongVerifierAnswer(resolved.wrongVerifier);
   return resolved;
+}
+
+export function assertWrongVerifierAnswer(value: unknown): asserts value is WrongVerifierAnswer {
+  if (!(WRONG_VERIFIER_ANSWERS as readonly unknown[]).includes(value)) {
+    throw new SimulatorError(
+      'ERR_SIM_INVALID_OPTION',
+      `wrongVerifier must be one of ${WRONG_VERIFIER_ANSWERS.join(', ')}, got ${String(value)}`,
+    );
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * The `oauth_problem` values the simulator reports (OAuth Problem Reporting names, plus E*TRADE's
- * own `token_inactive` for an idle access token on the v1 API).
+ * own `token_inactive` for an idle access token on the v1 API). `verifier_invalid` is only sent
+ * when a test asks for it (`wrongVerifier`): E*TRADE itself answers a wrong PIN with token_rejected.
  */
 export const OAUTH_PROBLEMS = [
   'parameter_absent',
@@ -15,6 +16,7 @@ export const OAUTH_PROBLEMS = [
   'token_expired',
   'token_inactive',
   'permission_denied',
+  'verifier_invalid',
 ] as const;
 export type OAuthProblem = (typeof OAUTH_PROBLEMS)[number];
 

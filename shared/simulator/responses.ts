@@ -41,15 +41,55 @@ export function formReply(pairs: Record<string, string>): Reply {
   return textReply(200, body);
 }
 
-/** OAuth endpoints: an HTML page and a WWW-Authenticate header, both naming the problem. */
+const TOMCAT_REASONS: Readonly<Record<400 | 401, { title: string; description: string }>> = {
+  400: {
+    title: 'Bad Request',
+    description:
+      'The server cannot or will not process the request due to something that is perceived to be a client error.',
+  },
+  401: {
+    title: 'Unauthorized',
+    description:
+      'The request has not been applied because it lacks valid authentication credentials for the target resource.',
+  },
+};
+
+/**
+ * E*TRADE's OAuth endpoints answer failures with Apache Tomcat's stock error report, the problem in
+ * its Message line, e.g. `<p><b>Message</b> oauth_problem=token_rejected</p>` (as quoted in public
+ * pyetrade bug reports, jessecooper/pyetrade#52).
+ */
+export function tomcatErrorReply(status: 400 | 401, message: string): Reply {
+  const { title, description } = TOMCAT_REASONS[status];
+  const heading = `HTTP Status ${status} – ${title}`;
+  const body =
+    `<!doctype html><html lang="en"><head><title>${heading}</title></head><body>` +
+    `<h1>${heading}</h1><hr class="line" /><p><b>Type</b> Status Report</p>` +
+    `<p><b>Message</b> ${escapeHtml(message)}</p><p><b>Description</b> ${description}</p>` +
+    `<hr class="line" /><h3>Apache Tomcat</h3></body></html>`;
+  return { status, headers: { 'Content-Type': HTML }, body };
+}
+
+/** OAuth endpoints: Tomcat's error page and a WWW-Authenticate header, both naming the problem. */
 export function oauthProblemReply(rejection: OAuthRejection): Reply {
-  const reply = htmlReply(
-    rejection.status,
-    rejection.status === 400 ? 'Bad Request' : 'Unauthorized',
-    `<p>oauth_problem=${escapeHtml(rejection.reported)}</p>`,
-  );
+  const reply = tomcatErrorReply(rejection.status, `oauth_problem=${rejection.reported}`);
   reply.headers['WWW-Authenticate'] = `OAuth realm="",oauth_problem=${rejection.reported}`;
   return { ...reply, problem: rejection.problem };
+}
+
+/** How a wrong or stale PIN at access_token is answered; see `wrongVerifierReply`. */
+export const WRONG_VERIFIER_ANSWERS = ['token_rejected', 'verifier_invalid', 'bare401'] as const;
+export type WrongVerifierAnswer = (typeof WRONG_VERIFIER_ANSWERS)[number];
+
+/**
+ * A wrong or stale PIN at access_token. E*TRADE answers `token_rejected`: HTTP 401, Tomcat's page,
+ * the problem in the body only (pyetrade#5, #16). The other forms are what other servers (or a
+ * future E*TRADE) may send, so clients are tested against them too: OAuth Problem Reporting's
+ * `verifier_invalid`, and a bare 401 with neither body nor header.
+ */
+export function wrongVerifierReply(answer: WrongVerifierAnswer): Reply {
+  if (answer === 'bare401') return { status: 401, headers: { 'Content-Type': TEXT }, body: '' };
+  return { ...tomcatErrorReply(401, `oauth_problem=${answer}`), problem: answer };
 }
 
 /**
@@ -69,6 +109,7 @@ export const API_ERROR_CODES: Readonly<Record<OAuthProblem, number>> = {
   token_expired: 1010,
   token_inactive: 1011,
   permission_denied: 1012,
+  verifier_invalid: 1013,
 };
 
 /** v1 data API: JSON `{"Error":{"code":…,"message":"oauth_problem=…"}}`. */

@@ -6,8 +6,8 @@ import { Incoming, SimContext } from './context';
 import { SimulatorError } from './errors';
 import { Fault, FaultBook, faultReply } from './faults';
 import { NonceLedger } from './nonces';
-import { Reply, htmlReply, statusReply } from './responses';
-import { ResolvedOptions, SimulatorOptions, resolveOptions } from './options';
+import { Reply, WrongVerifierAnswer, htmlReply, statusReply } from './responses';
+import { ResolvedOptions, SimulatorOptions, assertWrongVerifierAnswer, resolveOptions } from './options';
 import { dispatch } from './routes';
 import { AccessTokenState, TokenStore } from './tokens';
 
@@ -37,6 +37,7 @@ export class EtradeSimulator {
       nonces: new NonceLedger(clock),
       tokens: new TokenStore(clock),
       faults: new FaultBook(),
+      wrongVerifier: this.opts.wrongVerifier,
     };
   }
 
@@ -107,6 +108,12 @@ export class EtradeSimulator {
 
   clearFaults(): void {
     this.ctx.faults.clear();
+  }
+
+  /** From now on, answer a wrong PIN at access_token this way (tests of other servers' answers). */
+  answerWrongVerifierWith(answer: WrongVerifierAnswer): void {
+    assertWrongVerifierAnswer(answer);
+    this.ctx.wrongVerifier = answer;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -244,6 +244,45 @@ describe('etrade-oauth command line against the local system', () => {
     });
   });
 
+  describe('a wrong code, as E*TRADE and other servers answer it', () => {
+    afterEach(() => system.simulator!.answerWrongVerifierWith('token_rejected'));
+    const wrongTwiceThenRight = async (url: string, prompt: number) =>
+      prompt <= 2 ? `ZZZZ${prompt}` : loginAndReadPin(url);
+
+    it.each([
+      ['remote', 'bare401'],
+      ['remote', 'token_rejected'],
+      ['local', 'bare401'],
+      ['local', 'token_rejected'],
+    ] as const)(
+      '%s, a server answering with %s: the CLI asks again with the tries left, then renews',
+      async (mode, form) => {
+        system.simulator!.answerWrongVerifierWith(form);
+        const before = (await system.ctx.ledger.get('sandbox')).generation;
+        const run = await (mode === 'remote' ? cli : local)(['login', 'sandbox'], {
+          answer: wrongTwiceThenRight,
+        });
+        expect(run).toMatchObject({ code: 0, stderr: '' });
+        expect(run.stdout.split('PIN: ')).toHaveLength(4);
+        expect(run.stdout).toMatch(
+          /PIN: \nE\*TRADE did not accept that PIN\. Check it and try again\. \(4 tries left\)\nPIN: \nE\*TRADE did not accept that PIN\. Check it and try again\. \(3 tries left\)\nPIN: /,
+        );
+        expect(run.stdout).toMatch(new RegExp(`Token stored for sandbox: generation ${before + 1},`));
+        expect(notices.ofKind('renewal.failed')).toEqual([]);
+      },
+    );
+
+    it('five wrong codes spend the login: "1 try left", then exit 1 with no sixth prompt', async () => {
+      system.simulator!.answerWrongVerifierWith('bare401');
+      const run = await cli(['login', 'sandbox'], { answer: async (_url, prompt) => `ZZZZ${prompt}` });
+      expect(run.code).toBe(1);
+      expect(run.stdout.split('PIN: ')).toHaveLength(6);
+      expect(run.stdout).toMatch(/\(1 try left\)\nPIN: \n$/);
+      expect(run.stderr).toMatch(/did not accept that PIN.*\[ERR_VERIFIER_REJECTED\]/);
+      expect(notices.ofKind('renewal.failed')).toEqual([]);
+    });
+  });
+
   describe('local mode (the stores directly)', () => {
     it('accounts lists the open accounts with the stored token', async () => {
       const run = await local(['accounts', 'prod', '--json']);

@@ -74,6 +74,60 @@ describe('every E*TRADE error form becomes a typed error', () => {
   });
 });
 
+describe('a 401 at access_token is a PIN E*TRADE did not take, unless it names another cause', () => {
+  /** Tomcat's error report, as E*TRADE sends it (pyetrade#52). */
+  const tomcat = (problem: string) =>
+    '<!doctype html><html lang="en"><head><title>HTTP Status 401 – Unauthorized</title></head><body>' +
+    '<h1>HTTP Status 401 – Unauthorized</h1><hr class="line" /><p><b>Type</b> Status Report</p>' +
+    `<p><b>Message</b> oauth_problem=${problem}</p><p><b>Description</b> The request has not been ` +
+    'applied because it lacks valid authentication credentials for the target resource.</p></body></html>';
+  /** The older Tomcat report, as quoted in pyetrade#5. */
+  const oldTomcat = (problem: string) =>
+    `<html><head><title> - Error report</title></head><body><h1>HTTP Status 401 - oauth_problem=${problem}</h1>` +
+    `<p><b>message</b> <u>oauth_problem=${problem}</u></p></body></html>`;
+
+  it.each([
+    ['token_rejected in a Tomcat page (E*TRADE)', { status: 401, body: tomcat('token_rejected') }],
+    ['token_rejected in the older Tomcat page', { status: 401, body: oldTomcat('token_rejected') }],
+    ['verifier_invalid', { status: 401, body: tomcat('verifier_invalid') }],
+    ['permission_denied', { status: 401, body: htmlPage('permission_denied') }],
+    ['a problem nobody documented', { status: 401, body: tomcat('something_new') }],
+    ['a bare 401: no body, no header', { status: 401, body: '' }],
+    ['a 401 with a page that names nothing', { status: 401, body: '<html>Unauthorized</html>' }],
+    [
+      'token_rejected in WWW-Authenticate only',
+      { status: 401, body: '', wwwAuthenticate: 'OAuth oauth_problem=token_rejected' },
+    ],
+  ])('%s → ERR_VERIFIER_REJECTED', (_name, answer) => {
+    const error = classifyAnswer('access_token', answer);
+    expect({ code: error.code, retryable: error.retryable, status: error.status }).toEqual({
+      code: 'ERR_VERIFIER_REJECTED',
+      retryable: false,
+      status: 401,
+    });
+    expect(error.message).toMatch(/^access_token: E\*TRADE did not accept the PIN \((\w+|HTTP 401)\)$/);
+  });
+
+  it.each([
+    ['signature_invalid', 'ERR_SIGNATURE'],
+    ['nonce_used', 'ERR_SIGNATURE'],
+    ['consumer_key_rejected', 'ERR_CONSUMER_KEY'],
+    ['timestamp_refused,oauth_acceptable_timestamps=100-700', 'ERR_CLOCK_SKEW'],
+    ['token_expired', 'ERR_TOKEN_EXPIRED'],
+  ] as const)('%s keeps its own code (%s): the PIN is not the cause', (problem, code) => {
+    expect(classifyAnswer('access_token', { status: 401, body: tomcat(problem) }).code).toBe(code);
+  });
+
+  it('only at access_token, and only on a 401', () => {
+    expect(classifyAnswer('renew_access_token', { status: 401, body: tomcat('token_rejected') }).code).toBe(
+      'ERR_TOKEN_REJECTED',
+    );
+    expect(classifyAnswer('accounts_list', { status: 401, body: '' }).code).toBe('ERR_UNKNOWN');
+    expect(classifyAnswer('access_token', { status: 400, body: '' }).code).toBe('ERR_UNKNOWN');
+    expect(classifyAnswer('access_token', { status: 503, body: '' }).code).toBe('ERR_TRANSIENT');
+  });
+});
+
 describe('failures without an answer', () => {
   it.each([
     ['ECONNABORTED', 'ERR_TRANSIENT'],

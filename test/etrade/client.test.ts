@@ -1,6 +1,7 @@
 import { EtradeClient } from '../../shared/etrade/client';
 import { EtradeError } from '../../shared/etrade/errors';
 import { jsonLogger } from '../../shared/log';
+import { WRONG_VERIFIER_ANSWERS } from '../../shared/simulator';
 import { CANARY_CONSUMER, SimulatedEtrade, loginAndReadPin } from '../support/simulatedEtrade';
 
 const HOUR = 3_600_000;
@@ -84,15 +85,28 @@ describe('EtradeClient against the strict simulator over real sockets', () => {
     expect(etrade.sim.requests).toHaveLength(before);
   });
 
-  it('a wrong PIN is ERR_VERIFIER_REJECTED', async () => {
-    const client = etrade.client();
-    const requestToken = await client.getRequestToken();
-    const pin = await loginAndReadPin(client.authorizeUrl(requestToken.token));
-    const wrong = pin === 'AAAAA' ? 'BBBBB' : 'AAAAA';
-    await expect(client.getAccessToken(requestToken, wrong)).rejects.toMatchObject({
-      code: 'ERR_VERIFIER_REJECTED',
-    });
-  });
+  it.each(WRONG_VERIFIER_ANSWERS)(
+    'a wrong PIN answered as %s is ERR_VERIFIER_REJECTED, and the right one still works',
+    async (form) => {
+      etrade.sim.answerWrongVerifierWith(form);
+      try {
+        const client = etrade.client();
+        const requestToken = await client.getRequestToken();
+        const pin = await loginAndReadPin(client.authorizeUrl(requestToken.token));
+        const wrong = pin === 'AAAAA' ? 'BBBBB' : 'AAAAA';
+        await expect(client.getAccessToken(requestToken, wrong)).rejects.toMatchObject({
+          code: 'ERR_VERIFIER_REJECTED',
+          status: 401,
+          operation: 'access_token',
+        });
+        await expect(client.getAccessToken(requestToken, pin)).resolves.toMatchObject({
+          token: expect.any(String),
+        });
+      } finally {
+        etrade.sim.answerWrongVerifierWith('token_rejected');
+      }
+    },
+  );
 
   it('a request token older than 5 minutes is expired', async () => {
     const client = etrade.client();

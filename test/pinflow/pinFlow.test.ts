@@ -1,5 +1,7 @@
 import { toErrorResponse } from '../../shared/http/errorMapping';
+import { AppError } from '../../shared/app/errors';
 import { exchangePin } from '../../shared/pinflow/exchangePin';
+import { WRONG_VERIFIER_ANSWERS } from '../../shared/simulator';
 import { startPinFlow } from '../../shared/pinflow/startPinFlow';
 import { statusReport } from '../../shared/status/statusReport';
 import type { TokenEvent } from '../../shared/ports/eventBus';
@@ -78,20 +80,31 @@ describe('PIN flow use cases on the embedded stores against the simulator', () =
     expect((await world.ctx.vault.readTokenPair('prod'))?.version).toBe('2');
   });
 
-  it('a wrong PIN keeps the flow for another try and leaves the previous token current', async () => {
-    await renew();
-    const started = await startPinFlow(world.ctx, { connectionId: 'prod', session: SESSION });
-    const pin = await loginAndReadPin(started.authorizeUrl);
-    const wrong = pin === 'AAAAA' ? 'BBBBB' : 'AAAAA';
-    await expect(
-      exchangePin(world.ctx, { flowId: started.flowId, pin: wrong, session: SESSION }),
-    ).rejects.toMatchObject({
-      code: 'ERR_VERIFIER_REJECTED',
-    });
-    expect((await world.ctx.ledger.get('prod')).generation).toBe(1);
-    const retried = await exchangePin(world.ctx, { flowId: started.flowId, pin, session: SESSION });
-    expect(retried.generation).toBe(2);
-  });
+  it.each(WRONG_VERIFIER_ANSWERS)(
+    'a wrong PIN answered as %s: "not accepted, 4 tries left", the flow stays, no notice, the token stays',
+    async (form) => {
+      await renew();
+      world.etrade.sim.answerWrongVerifierWith(form);
+      const started = await startPinFlow(world.ctx, { connectionId: 'prod', session: SESSION });
+      const pin = await loginAndReadPin(started.authorizeUrl);
+      const wrong = pin === 'AAAAA' ? 'BBBBB' : 'AAAAA';
+      const rejected = await exchangePin(world.ctx, {
+        flowId: started.flowId,
+        pin: wrong,
+        session: SESSION,
+      }).catch((error: unknown) => error);
+      expect(rejected).toBeInstanceOf(AppError);
+      expect(rejected).toMatchObject({
+        code: 'ERR_VERIFIER_REJECTED',
+        details: { step: 'exchange', attemptsLeft: 4 },
+      });
+      expect((await world.ctx.ledger.get('prod')).generation).toBe(1);
+      // Only the first renewal's notice: a typo is not a failed renewal.
+      expect(world.notices.notices.map((n) => n.kind)).toEqual(['renewal.succeeded']);
+      const retried = await exchangePin(world.ctx, { flowId: started.flowId, pin, session: SESSION });
+      expect(retried.generation).toBe(2);
+    },
+  );
 
   it('refuses a malformed PIN without spending an attempt, then stops after 5 attempts', async () => {
     const started = await startPinFlow(world.ctx, { connectionId: 'sandbox', session: SESSION });
@@ -105,13 +118,15 @@ describe('PIN flow use cases on the embedded stores against the simulator', () =
     for (let i = 0; i < 5; i++) {
       await expect(
         exchangePin(world.ctx, { flowId: started.flowId, pin: `ZZZZ${i}`, session: SESSION }),
-      ).rejects.toMatchObject({ code: 'ERR_VERIFIER_REJECTED' });
+      ).rejects.toMatchObject({ code: 'ERR_VERIFIER_REJECTED', details: { attemptsLeft: 4 - i } });
     }
     await expect(
       exchangePin(world.ctx, { flowId: started.flowId, pin: 'ZZZZ9', session: SESSION }),
     ).rejects.toMatchObject({
       code: 'ERR_FLOW_EXHAUSTED',
+      details: { attemptsLeft: 0 },
     });
+    expect(world.notices.notices).toEqual([]);
   });
 
   it("another session cannot finish someone else's flow, and learns nothing about it", async () => {

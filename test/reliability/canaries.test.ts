@@ -77,11 +77,11 @@ describe('secret canaries through the whole flow', () => {
   }
 
   /** requestToken, the request-token secret read from the flow document, the PIN, exchangePin. */
-  async function renewThroughFunctions(): Promise<Answer> {
+  async function renewThroughFunctions(typed = (pin: string) => pin): Promise<Answer> {
     const { flowId, pin } = await world.startFlow();
     const flow = await backbone.firestore.collection(`${world.collectionPrefix}pinFlows`).doc(flowId).get();
     issued.add(String(flow.get('requestSecret')));
-    return world.exchange({ flowId, pin });
+    return world.exchange({ flowId, pin: typed(pin) });
   }
 
   function telegramUpdate(updateId: number, text: string): Promise<Answer> {
@@ -151,6 +151,14 @@ describe('secret canaries through the whole flow', () => {
     expect((await world.ctx.ledger.get('prod')).generation).toBe(2);
     await rememberStoredPair();
 
+    // Wrong codes, as E*TRADE answers them (token_rejected) and as a bare 401: 422, tries left.
+    for (const form of ['token_rejected', 'bare401'] as const) {
+      world.etrade.sim.answerWrongVerifierWith(form);
+      const wrong = await renewThroughFunctions((pin) => (pin === 'ZZZZZ' ? 'YYYYY' : 'ZZZZZ'));
+      expect(wrong).toMatchObject({ status: 422, body: { error: { details: { attemptsLeft: 4 } } } });
+    }
+    world.etrade.sim.answerWrongVerifierWith('token_rejected');
+
     // A new token today, then an exchange E*TRADE fails, then the token dies under the keep-alive.
     expect((await renewThroughFunctions()).status).toBe(200);
     await rememberStoredPair();
@@ -192,8 +200,8 @@ describe('secret canaries through the whole flow', () => {
       'webhook secret': CANARY_WEBHOOK_SECRET,
     };
     [...issued].forEach((value, i) => (canaries[`E*TRADE-issued value ${i + 1}`] = value));
-    // Three access pairs and four request-token secrets were issued and read back.
-    expect(issued.size).toBe(10);
+    // Three access pairs and six request-token secrets (two for wrong codes) were issued and read back.
+    expect(issued.size).toBe(12);
 
     const places: Record<string, string> = {
       logs: world.logs.join('\n'),

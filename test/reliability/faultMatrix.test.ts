@@ -111,7 +111,8 @@ const EXPECTED: Readonly<Record<MatrixFunction, Readonly<Record<string, Expectat
   exchangePin: {
     'etrade 5xx': exchange(503, 'ERR_TRANSIENT'),
     'etrade timeout': exchange(503, 'ERR_TRANSIENT'),
-    token_rejected: exchange(409, 'ERR_TOKEN_REJECTED'),
+    // At access_token this is how E*TRADE answers a wrong PIN: the trader's to retry, no notice.
+    token_rejected: { ...exchange(422, 'ERR_VERIFIER_REJECTED'), notices: [] },
     token_expired: exchange(409, 'ERR_TOKEN_EXPIRED'),
     'rate-limited': exchange(429, 'ERR_RATE_LIMITED'),
     'renew 200 but dead': exchanged, // no renew in a PIN exchange

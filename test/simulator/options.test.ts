@@ -1,4 +1,9 @@
-import { DEMO_CONSUMER, EtradeSimulator } from '../../shared/simulator';
+import {
+  DEMO_CONSUMER,
+  EtradeSimulator,
+  type SimulatorOptions,
+  type WrongVerifierAnswer,
+} from '../../shared/simulator';
 import { authorizationHeader } from './signRequest';
 
 describe('simulator options and shutdown', () => {
@@ -30,9 +35,22 @@ describe('simulator options and shutdown', () => {
     { latencyMs: NaN },
     { consumers: [] },
     { consumers: [{ key: '', secret: 's' }] },
+    { wrongVerifier: 'permission_denied' },
   ])('refuses %j with ERR_SIM_INVALID_OPTION', (opts) => {
-    expect(() => new EtradeSimulator(opts)).toThrow(
+    expect(() => new EtradeSimulator(opts as SimulatorOptions)).toThrow(
       expect.objectContaining({ code: 'ERR_SIM_INVALID_OPTION' }),
+    );
+  });
+
+  it('answerWrongVerifierWith refuses an unknown form by name', () => {
+    const sim = new EtradeSimulator();
+    expect(() => sim.answerWrongVerifierWith('nope' as WrongVerifierAnswer)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_SIM_INVALID_OPTION',
+        message: expect.stringMatching(
+          /^wrongVerifier must be one of token_rejected, verifier_invalid, bare401/,
+        ),
+      }),
     );
   });
 

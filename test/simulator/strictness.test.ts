@@ -26,6 +26,14 @@ function expectOAuthProblem(
   );
 }
 
+/** A wrong PIN at access_token, as E*TRADE answers it: 401, token_rejected in the HTML body only. */
+function expectWrongVerifier(answer: { status: number; headers: Headers; text: string }) {
+  expect(answer.status).toBe(401);
+  expect(problemOf(answer)).toBe('token_rejected');
+  expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(answer.headers.get('www-authenticate')).toBeNull();
+}
+
 function expectApiProblem(answer: { status: number; text: string }, status: number, problem: string) {
   expect(answer.status).toBe(status);
   expect(JSON.parse(answer.text)).toEqual({
@@ -210,15 +218,48 @@ describe('request and access token rules', () => {
 
   it('a wrong, lowercased or missing verifier is rejected; the right one still works', async () => {
     const requestToken = await h.requestToken();
-    expectOAuthProblem(await h.accessToken(requestToken, 'AAAAA'), 401, 'permission_denied'); // not approved yet
+    expectWrongVerifier(await h.accessToken(requestToken, 'AAAAA')); // not approved yet
     const pin = h.sim.approve(requestToken.token);
     const wrong = pin === 'ZZZZZ' ? 'YYYYY' : 'ZZZZZ';
-    expectOAuthProblem(await h.accessToken(requestToken, wrong), 401, 'permission_denied');
-    if (/[A-Z]/.test(pin)) {
-      expectOAuthProblem(await h.accessToken(requestToken, pin.toLowerCase()), 401, 'permission_denied');
-    }
+    expectWrongVerifier(await h.accessToken(requestToken, wrong));
+    if (/[A-Z]/.test(pin)) expectWrongVerifier(await h.accessToken(requestToken, pin.toLowerCase()));
     expectOAuthProblem(await h.call('/oauth/access_token', { token: requestToken }), 400, 'parameter_absent');
     expect((await h.accessToken(requestToken, pin)).status).toBe(200);
+  });
+
+  it('a stale PIN (from an earlier login) is answered like a wrong one', async () => {
+    const earlier = await h.requestToken();
+    const stale = h.sim.approve(earlier.token);
+    const current = await h.requestToken();
+    const pin = h.sim.approve(current.token);
+    if (stale !== pin) expectWrongVerifier(await h.accessToken(current, stale));
+    expect(h.sim.requests.at(-1)).toMatchObject({ path: '/oauth/access_token', status: 401 });
+  });
+
+  it('answers a wrong PIN as E*TRADE does: 401, Tomcat’s error page, token_rejected in the body only', async () => {
+    const requestToken = await h.requestToken();
+    const answer = await h.accessToken(requestToken, 'AAAAA');
+    expect(answer.text).toMatch(/^<!doctype html>.*<title>HTTP Status 401 – Unauthorized<\/title>/);
+    expect(answer.text).toContain('<p><b>Message</b> oauth_problem=token_rejected</p>');
+    expect(answer.text).toContain('<h3>Apache Tomcat</h3>');
+    expect(h.sim.requests.at(-1)).toMatchObject({ status: 401, problem: 'token_rejected' });
+  });
+
+  it.each([
+    ['verifier_invalid', 'verifier_invalid'],
+    ['bare401', undefined],
+  ] as const)('can answer a wrong PIN as other servers do: %s', async (form, problem) => {
+    h.sim.answerWrongVerifierWith(form);
+    const requestToken = await h.requestToken();
+    const pin = h.sim.approve(requestToken.token);
+    const answer = await h.accessToken(requestToken, pin === 'AAAAA' ? 'BBBBB' : 'AAAAA');
+    expect(answer.status).toBe(401);
+    expect(problemOf(answer)).toBe(problem);
+    expect(answer.headers.get('www-authenticate')).toBeNull();
+    if (form === 'bare401') expect(answer.text).toBe('');
+    // Only the wrong-PIN answer changes: the right PIN still works, other problems keep their form.
+    expect((await h.accessToken(requestToken, pin)).status).toBe(200);
+    expectOAuthProblem(await h.accessToken(requestToken, pin), 401, 'token_rejected');
   });
 
   it('tokens are not interchangeable: request token on /v1, access token on access_token', async () => {

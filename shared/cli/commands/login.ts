@@ -10,11 +10,13 @@ import { renderQr } from '../qr';
 
 /** Codes after which another PIN for the same login may still work. */
 const TRY_AGAIN = new Set(['ERR_INVALID_VERIFIER', 'ERR_VERIFIER_REJECTED']);
+/** A malformed PIN costs no try, but a script feeding junk must still come to an end. */
+const MAX_PROMPTS = 2 * MAX_PIN_ATTEMPTS;
 
 /**
  * `login <connection>`: the human step. Prints the authorize URL (and a QR code on a terminal), reads
- * the PIN from stdin — one per line, up to five tries while E*TRADE says the PIN is wrong — and
- * exchanges it. Prints the new generation, never the token.
+ * the PIN from stdin — one per line, asking again with the tries left while E*TRADE says the PIN is
+ * wrong — and exchanges it. Prints the new generation, never the token.
  */
 export const login: Command = async (ctx) => {
   const [connectionId] = ctx.invocation.args;
@@ -29,8 +31,9 @@ export const login: Command = async (ctx) => {
 
   const lines = createInterface({ input: ctx.io.stdin, terminal: false })[Symbol.asyncIterator]();
   let lastError: unknown;
+  let triesLeft = MAX_PIN_ATTEMPTS;
   try {
-    for (let attempt = 1; attempt <= MAX_PIN_ATTEMPTS; attempt++) {
+    for (let prompt = 1; prompt <= MAX_PROMPTS; prompt++) {
       ctx.chatter.write('PIN: ');
       const next = await lines.next();
       // A terminal echoes the Enter key; piped input does not, so end the prompt's line ourselves.
@@ -46,9 +49,12 @@ export const login: Command = async (ctx) => {
         return { data: done, human: doneLines(done, ctx.clock.now()) };
       } catch (error) {
         const failure = describeFailure(error);
-        if (!TRY_AGAIN.has(failure.code) || attempt === MAX_PIN_ATTEMPTS) throw error;
+        if (!TRY_AGAIN.has(failure.code)) throw error;
+        // The server counts the tries (local and remote alike); an older server only says "wrong".
+        if (failure.code === 'ERR_VERIFIER_REJECTED') triesLeft = attemptsLeftOf(error) ?? triesLeft - 1;
         lastError = error;
-        say(`${failure.message} (${MAX_PIN_ATTEMPTS - attempt} tries left)`);
+        if (triesLeft <= 0) throw error;
+        say(`${failure.message} (${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left)`);
       }
     }
     throw lastError;
@@ -56,6 +62,12 @@ export const login: Command = async (ctx) => {
     await lines.return?.();
   }
 };
+
+/** `details.attemptsLeft` of a rejected PIN, from the use case (local) or the API's answer (remote). */
+function attemptsLeftOf(error: unknown): number | undefined {
+  const left = (error as { details?: Record<string, unknown> } | undefined)?.details?.attemptsLeft;
+  return typeof left === 'number' && Number.isInteger(left) && left >= 0 ? left : undefined;
+}
 
 function doneLines(done: FinishedLogin, now: Date): string[] {
   const lines = [
