@@ -5,7 +5,7 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { ensureTopic } from '../../shared/adapters/gcp/pubSubEventBus';
 import { createContext } from '../../shared/app/createContext';
 import type { AppContext } from '../../shared/app/context';
-import { generateApiKey } from '../../shared/auth';
+import { createLoginLink, generateApiKey, LOGIN_TOKEN_PARAM } from '../../shared/auth';
 import { DEFAULT_TOKEN_EVENTS_TOPIC } from '../../shared/config';
 import { silentLogger } from '../../shared/log';
 import { exchangePin } from '../../shared/pinflow/exchangePin';
@@ -121,6 +121,12 @@ export class GcpWorld {
       notifier: { send: async () => undefined },
       gcp: { firestore: project.firestore, pubsub: project.pubsub, secretManager: this.smClient },
     });
+  }
+
+  /** The token of a fresh sign-in link, as the morning reminder's button carries it. */
+  loginToken(pageUrl: string): string {
+    const { url } = createLoginLink({ key: LOGIN_LINK_KEY, pageUrl, now: new Date() });
+    return new URL(url).searchParams.get(LOGIN_TOKEN_PARAM) ?? '';
   }
 
   /** The PIN a person reads off the authorize page after logging in. */
