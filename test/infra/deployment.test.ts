@@ -6,6 +6,7 @@ import { defaultConsumerSecretId } from '../../shared/config';
 import { SECRET_IDS } from '../../shared/ports/secretReader';
 import { accessSecretId } from '../../shared/ports/secretVault';
 import '../../functions';
+import { deployedEnv } from '../support/deployedEnv';
 
 /** HCL → JSON; required untyped because its .d.ts pulls the DOM lib into every test's types. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
@@ -22,6 +23,7 @@ type Json = Record<string, unknown>;
 interface FunctionNeeds {
   entry_point: string;
   trigger: string;
+  concurrency: number;
   auth: boolean;
   notify: boolean;
   consumer: boolean;
@@ -112,6 +114,30 @@ describe('functions', () => {
     const service = (fn.service_config as Json[])[0];
     expect(service.available_memory).toBe('256M');
     expect(service.min_instance_count).toBe(0);
+  });
+
+  // bench/renewal.ts measures these (docs/performance.md): at 256M's default 0.167 vCPU a renewal's
+  // four cold starts took 35 s; at 1 vCPU about a fifth of that.
+  it('gives every instance a whole vCPU, and HTTP instances several requests at once', async () => {
+    const service = (one('google_cloudfunctions2_function', 'function').service_config as Json[])[0];
+    expect(service.available_cpu).toBe('1');
+    // Below 1 vCPU Cloud Run allows only one request per instance; at 1 any concurrency is allowed.
+    expect(service.max_instance_request_concurrency).toBe('${each.value.concurrency}');
+    for (const [name, needs] of Object.entries(functions())) {
+      expect({ name, concurrency: needs.concurrency }).toEqual({
+        name,
+        concurrency: needs.trigger === 'http' ? 8 : 1,
+      });
+    }
+    // The benchmark reads the same settings through deployedEnv: they must evaluate per function.
+    const deployed = await deployedEnv();
+    expect(deployed.service('status')).toMatchObject({
+      cpu: 1,
+      cpuSet: true,
+      memoryMiB: 256,
+      concurrency: 8,
+    });
+    expect(deployed.service('keepAlive')).toMatchObject({ cpu: 1, concurrency: 1, minInstances: 0 });
   });
 });
 

@@ -8,7 +8,7 @@ import { defaultConsumerSecretId } from '../../shared/config';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const { parse } = require('@cdktf/hcl2json') as { parse(file: string, text: string): Promise<unknown> };
 
-type Needs = Record<string, boolean | string>;
+type Needs = Record<string, boolean | string | number>;
 
 /** What infra/ adds to one function's environment, besides the settings a test or benchmark chooses. */
 export interface DeployedEnv {
