@@ -122,6 +122,8 @@ async function store(
     );
   }
   const { generation } = recorded.record;
+  // The token this one replaces: disabled below, kept for a manual rollback.
+  const previous = recorded.record.history.find((entry) => entry.generation < generation)?.secretVersion;
   const failed = new Set<ExchangeStep>();
   // After the commit every step is best effort: the new token is already the current one.
   const attempt = async (name: ExchangeStep, run: () => Promise<unknown>) => {
@@ -134,12 +136,15 @@ async function store(
   };
   const warnings = () => EXCHANGE_STEPS.filter((name) => failed.has(name));
   // None of these needs another's answer, so they run at once: one wait instead of five round trips.
-  // Pruning beside the disabling may not yet see the version being disabled now, so until the next
-  // renewal one more disabled version than DISABLED_VERSIONS_KEPT may remain; it never destroys the
-  // newest disabled one.
+  // Pruning beside the disabling looks only below the previous token's version, which the disabling is
+  // turning into the disabled version kept for a rollback: the two cannot race.
   await Promise.all([
     attempt('disable', () => ctx.vault.disableOlderVersions(connection.id, secretVersion)),
-    attempt('prune', () => ctx.vault.destroyDisabledVersions(connection.id, DISABLED_VERSIONS_KEPT)),
+    attempt('prune', () =>
+      previous === undefined
+        ? ctx.vault.destroyDisabledVersions(connection.id, DISABLED_VERSIONS_KEPT)
+        : ctx.vault.destroyDisabledVersions(connection.id, DISABLED_VERSIONS_KEPT - 1, previous),
+    ),
     attempt('publish', () =>
       ctx.events.publish({
         type: 'token.renewed',
