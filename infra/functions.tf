@@ -14,6 +14,7 @@ locals {
   trigger_topics = {
     keepalive_tick = google_pubsub_topic.keepalive_tick.id
     morning_tick   = google_pubsub_topic.morning_tick.id
+    notices        = google_pubsub_topic.notices.id
   }
 }
 

@@ -10,6 +10,8 @@ import type { TelegramChat } from '../notify/telegramHtml';
 import { type Clock, systemClock } from '../ports/clock';
 import type { EventBus } from '../ports/eventBus';
 import type { Notifier } from '../ports/notifier';
+import type { NoticeOutbox } from '../ports/noticeOutbox';
+import { InlineNoticeOutbox } from '../adapters/local/inlineNoticeOutbox';
 import type { SecretReader } from '../ports/secretReader';
 import type { SecretVault } from '../ports/secretVault';
 import type { TokenLedger } from '../ports/tokenLedger';
@@ -81,6 +83,12 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
     }
     return adapters.channels(chats);
   };
+  const notifier = (): Notifier =>
+    once('notifier', () =>
+      withSignInLinks(overrides.notifier ?? fanOutNotifier(channels(), log), pageUrl, () =>
+        freshLoginLink({ secrets: secrets(), clock, pageUrl }),
+      ),
+    );
   return {
     config,
     clock,
@@ -102,10 +110,11 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
       return overrides.events ?? once('events', adapters.events);
     },
     get notifier() {
-      return once('notifier', () =>
-        withSignInLinks(overrides.notifier ?? fanOutNotifier(channels(), log), pageUrl, () =>
-          freshLoginLink({ secrets: secrets(), clock, pageUrl }),
-        ),
+      return notifier();
+    },
+    get outbox() {
+      return (
+        overrides.outbox ?? once('outbox', () => adapters.outbox() ?? new InlineNoticeOutbox(notifier()))
       );
     },
     get telegram() {
@@ -132,6 +141,8 @@ interface Adapters {
   ledger(): TokenLedger;
   vault(): SecretVault;
   events(): EventBus;
+  /** A queue for notices, if the composition has one; else they go out in-line. */
+  outbox(): NoticeOutbox | undefined;
   /** The channels notices fan out to, given the configured chat channels. */
   channels(chats: Channel[]): Channel[];
   secrets(): SecretReader;
@@ -148,6 +159,7 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
       new (require('../adapters/local/inProcessEventBus').InProcessEventBus)({
         onHandlerError: () => log.warn('events.handler_failed'),
       }),
+    outbox: () => undefined,
     // The console is the local "chat"; a configured Telegram chat or Slack channel gets the notices too.
     channels: (chats) => [
       { name: 'console', notifier: new (require('../adapters/local/consoleNotifier').ConsoleNotifier)() },
@@ -161,6 +173,8 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
 function gcpAdapters(config: AppConfig, env: Env, log: Logger, clients: GcpClients): Adapters {
   const projectId = config.gcpProjectId as string; // loadConfig requires it when useGcp
   const once = memo();
+  const pubsub = () =>
+    once('pubsub', () => clients.pubsub ?? new (require('@google-cloud/pubsub').PubSub)({ projectId }));
   const secretManager = () =>
     once(
       'secretManager',
@@ -175,10 +189,14 @@ function gcpAdapters(config: AppConfig, env: Env, log: Logger, clients: GcpClien
     vault: () =>
       new (require('../adapters/gcp/secretManagerVault').SecretManagerVault)(secretManager(), projectId),
     events: () =>
-      new (require('../adapters/gcp/pubSubEventBus').PubSubEventBus)(
-        clients.pubsub ?? new (require('@google-cloud/pubsub').PubSub)({ projectId }),
-        config.tokenEventsTopic,
-      ),
+      new (require('../adapters/gcp/pubSubEventBus').PubSubEventBus)(pubsub(), config.tokenEventsTopic),
+    outbox: () =>
+      config.noticesTopic === undefined
+        ? undefined
+        : new (require('../adapters/gcp/pubSubNoticeOutbox').PubSubNoticeOutbox)(
+            pubsub(),
+            config.noticesTopic,
+          ),
     // With no chat channel configured, notices at least reach Cloud Logging (without links).
     channels: (chats) => (chats.length > 0 ? chats : [{ name: 'log', notifier: cloudLoggingNotifier(log) }]),
     // Configuration secrets mounted as environment variables (infra/functions.tf) cost no client and no

@@ -27,6 +27,11 @@ export interface AppConfig extends ChannelConfig {
   /** Required when `useGcp`; otherwise whatever the environment says, if anything. */
   readonly gcpProjectId?: string;
   readonly tokenEventsTopic: string;
+  /**
+   * Pub/Sub topic that queues notices for the `notices` function (with USE_GCP): a function that
+   * announces something then waits for the queue, never for a chat channel. Unset: notices go out in-line.
+   */
+  readonly noticesTopic?: string;
   /** Firestore, Secret Manager and Pub/Sub adapters instead of the local ones. */
   readonly useGcp: boolean;
 }
@@ -116,6 +121,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
           TOPIC_ID_PATTERN,
           'a Pub/Sub topic id',
         );
+  const noticesTopic =
+    env.NOTICES_TOPIC === undefined
+      ? undefined
+      : matching(issues, ['NOTICES_TOPIC'], env.NOTICES_TOPIC, TOPIC_ID_PATTERN, 'a Pub/Sub topic id');
   const useGcp = switchSetting(issues, 'USE_GCP', env.USE_GCP);
   const channels = channelConfig(issues, env);
   // Checked on the raw values so it is reported even when other fields are broken too.
@@ -134,6 +143,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     timeZone: NEW_YORK,
     ...(gcpProjectId !== undefined ? { gcpProjectId } : {}),
     tokenEventsTopic,
+    ...(noticesTopic !== undefined ? { noticesTopic } : {}),
     useGcp,
     ...channels,
   });

@@ -40,7 +40,7 @@ export interface ExchangedToken {
 
 type Ctx = Pick<
   AppContext,
-  'config' | 'clock' | 'ledger' | 'vault' | 'events' | 'notifier' | 'etrade' | 'log'
+  'config' | 'clock' | 'ledger' | 'vault' | 'events' | 'notifier' | 'outbox' | 'etrade' | 'log'
 >;
 
 /**
@@ -157,9 +157,10 @@ async function store(
     ),
   ]);
   const announced = { connectionId: connection.id, generation, secretVersion, expiresAt, accounts };
-  // After them, so the notice names exactly the steps that failed.
+  // After them, so the notice names exactly the steps that failed; queued, not sent: no chat channel,
+  // however slow, holds up this answer (the `notices` function delivers it, with retries).
   await attempt('notify', () =>
-    ctx.notifier.send(renewalSucceededNotice(connection, { ...announced, warnings: warnings() })),
+    ctx.outbox.post(renewalSucceededNotice(connection, { ...announced, warnings: warnings() })),
   );
   return { ...announced, warnings: warnings() };
 }

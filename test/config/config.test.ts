@@ -93,6 +93,11 @@ describe('base settings', () => {
     expect(loadConfig({ USE_GCP: value, GCLOUD_PROJECT: 'my-trading-project' }).useGcp).toBe(useGcp);
   });
 
+  it('queues notices on NOTICES_TOPIC only when it is set', () => {
+    expect(loadConfig({ NOTICES_TOPIC: 'etrade-oauth-notices' }).noticesTopic).toBe('etrade-oauth-notices');
+    expect(loadConfig({})).not.toHaveProperty('noticesTopic');
+  });
+
   it('takes the project from GCLOUD_PROJECT too, preferring GOOGLE_CLOUD_PROJECT', () => {
     expect(loadConfig({ GCLOUD_PROJECT: 'legacy-project' }).gcpProjectId).toBe('legacy-project');
     expect(
@@ -164,6 +169,8 @@ describe('base settings', () => {
     ['TOKEN_EVENTS_TOPIC', 'goog-events'],
     ['TOKEN_EVENTS_TOPIC', 'token events'],
     ['TOKEN_EVENTS_TOPIC', ''],
+    ['NOTICES_TOPIC', 'goog-notices'],
+    ['NOTICES_TOPIC', ''],
   ])('refuses %s=%p, naming it', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(`${name}: expected`);
   });

@@ -30,6 +30,7 @@ interface FunctionNeeds {
   access: boolean;
   access_write: boolean;
   events: boolean;
+  outbox: boolean;
   telegram: boolean;
 }
 
@@ -206,6 +207,35 @@ describe('secrets', () => {
       notify: true,
       auth: false,
       consumer: false,
+    });
+  });
+});
+
+describe('the notices queue', () => {
+  it("queues exchangePin's notices on a topic the notices function listens to, and only it may publish there", () => {
+    const env = locals.function_env as Json;
+    expect(topicOf(String(env.NOTICES_TOPIC).replace('.name}', '.id}'))).toBe('notices');
+    expect(topicOf((locals.trigger_topics as Json)[functions().notices.trigger])).toBe('notices');
+    const publishers = Object.entries(functions())
+      .filter(([, needs]) => needs.outbox)
+      .map(([name]) => name);
+    expect(publishers).toEqual(['exchangePin']);
+    const grant = one('google_pubsub_topic_iam_member', 'notices_publisher');
+    expect(topicOf(grant.topic)).toBe('notices');
+    expect(grant).toMatchObject({ role: 'roles/pubsub.publisher' });
+    expect(grant.for_each).toContain('f.outbox');
+  });
+
+  it('gives the notices function the chat channels and nothing else', () => {
+    expect(functions().notices).toMatchObject({
+      notify: true,
+      auth: false,
+      consumer: false,
+      access: false,
+      events: false,
+      outbox: false,
+      telegram: false,
+      concurrency: 1,
     });
   });
 });
