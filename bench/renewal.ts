@@ -18,7 +18,8 @@
  *
  * `node bench/run.mjs renewal`; BENCH_RENEWAL_REPS (3); BENCH_RENEWAL_BUILDS (`name=/root,…`: other
  * builds, each a checkout with its own dist/, infra/ and firebase.json, e.g. the commit before a
- * change, measured in the same run; `name=/root?cpu=1` overrides every function's CPU share);
+ * change, measured in the same run; `name=/root?cpu=1` overrides every function's CPU share and
+ * `?env=WARM_UP:0;KEY:value` adds to every function's environment);
  * BENCH_RENEWAL_IDLE_SHARE (0.01: the share between requests). Needs root and a cgroup CPU controller
  * for the quota; without them it runs unthrottled and says so.
  */
@@ -28,6 +29,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { Message, Subscription } from '@google-cloud/pubsub';
+
+import { ensureTopic } from '../shared/adapters/gcp/pubSubEventBus';
 import { deployedEnv, type DeployedEnv, type DeployedService } from '../test/support/deployedEnv';
 import { CloudFront, type Served } from './support/cloudFront';
 import { quotaUnavailable } from './support/cpuQuota';
@@ -50,6 +54,8 @@ const LOGIN_AT_ETRADE_MS = 2_000;
 const GOAL_COLD_MS = 2_000;
 const GOAL_WARM_MS = 300;
 const GOOGLE = ['firestore', 'pubsub', 'secretManager'] as const;
+/** The topic infra creates for queued notices (infra/pubsub.tf). */
+const NOTICES_TOPIC = 'etrade-oauth-notices';
 /** Diagnosis: each function process writes a CPU profile here when it stops (not for figures). */
 const PROFILE_DIR = process.env.BENCH_RENEWAL_CPU_PROF;
 let profiles = 0;
@@ -58,6 +64,8 @@ interface Build {
   readonly name: string;
   readonly root: string;
   readonly cpu?: number;
+  /** Extra environment for every function of this build (`?env=WARM_UP:0`). */
+  readonly env?: Record<string, string>;
   deployed?: DeployedEnv;
 }
 
@@ -96,8 +104,19 @@ function builds(): Build[] {
     const name = spec.slice(0, spec.indexOf('='));
     const rest = spec.slice(spec.indexOf('=') + 1);
     const [root, query = ''] = rest.split('?');
-    const cpu = new URLSearchParams(query).get('cpu');
-    list.push({ name, root: path.resolve(root), ...(cpu !== null && { cpu: Number(cpu) }) });
+    const params = new URLSearchParams(query);
+    const cpu = params.get('cpu');
+    const env = params.get('env');
+    list.push({
+      name,
+      root: path.resolve(root),
+      ...(cpu !== null && { cpu: Number(cpu) }),
+      ...(env !== null && {
+        env: Object.fromEntries(
+          env.split(';').map((kv) => [kv.slice(0, kv.indexOf(':')), kv.slice(kv.indexOf(':') + 1)]),
+        ),
+      }),
+    });
   }
   for (const b of list) {
     if (!existsSync(path.join(b.root, 'dist', 'functions', 'index.js')))
@@ -164,11 +183,16 @@ async function measure(
 ): Promise<{ cold: Renewal; warm: Renewal }> {
   const project = await world.project();
   const deployed = b.deployed as DeployedEnv;
+  // A build with the notices function queues exchangePin's notice (NOTICES_TOPIC, as infra sets it):
+  // a subscription stands in for Eventarc and pushes each message to a notices instance.
+  const queued = existsSync(path.join(b.root, 'dist', 'functions', 'notices.js'));
+  let eventarc: Subscription | undefined;
   const front = await new CloudFront(
     path.join(b.root, 'firebase.json'),
     (fn) => ({
       source: path.join(b.root, 'dist', 'functions', 'index.js'),
       cpu: service(b, fn).cpu,
+      signature: fn === 'notices' ? 'cloudevent' : 'http',
       ...(PROFILE_DIR && {
         nodeArgs: [
           '--cpu-prof',
@@ -214,16 +238,28 @@ async function measure(
         ETRADE_API_BASE: proxies.etrade.url,
         TELEGRAM_API_ROOT: proxies.telegram.url,
         PAGE_URL: frontUrl,
-        FUNCTION_SIGNATURE_TYPE: 'http',
+        ...(queued && { NOTICES_TOPIC }),
+        ...b.env,
       }),
     }),
     { idleShare: IDLE_SHARE, quota: !unthrottled },
   ).start();
+  if (queued) {
+    const topic = await ensureTopic(project.pubsub, NOTICES_TOPIC);
+    [eventarc] = await topic.createSubscription(`${NOTICES_TOPIC}-eventarc`);
+    eventarc.on('message', (message: Message) => {
+      void front.push('notices', { data: message.data, messageId: message.id }, NOTICES_TOPIC).then(
+        (status) => (status < 300 ? message.ack() : message.nack()),
+        () => message.nack(),
+      );
+    });
+  }
   try {
     const cold = await renew(world, project, front);
     const warm = await renew(world, project, front);
     return { cold, warm };
   } finally {
+    await eventarc?.close();
     await front.close();
     await project.close();
   }

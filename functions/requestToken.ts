@@ -3,4 +3,4 @@ import { requestTokenRoutes } from '../shared/api/pinFlowRoutes';
 import { httpFunction } from '../shared/api/register';
 
 /** POST {connection} → a request token kept server-side and E*TRADE's authorize URL. */
-http('requestToken', httpFunction(requestTokenRoutes));
+http('requestToken', httpFunction(requestTokenRoutes, { warms: ['ledger', 'etrade'] }));

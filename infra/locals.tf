@@ -87,11 +87,14 @@ locals {
   event_functions = { for name, f in local.functions : name => f if f.trigger != "http" }
 
   function_env = {
-    USE_GCP                = "1"
-    NODE_ENV               = "production"
-    GOOGLE_CLOUD_PROJECT   = var.project_id
-    TOKEN_EVENTS_TOPIC     = google_pubsub_topic.token_events.name
-    NOTICES_TOPIC          = google_pubsub_topic.notices.name
+    USE_GCP              = "1"
+    NODE_ENV             = "production"
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    TOKEN_EVENTS_TOPIC   = google_pubsub_topic.token_events.name
+    NOTICES_TOPIC        = google_pubsub_topic.notices.name
+    # A sign-in starts status and the PIN flow's functions, the morning reminder the sign-in's, through
+    # the page's host (shared/app/warmUp.ts; docs/performance.md measures what it saves).
+    WARM_UP                = "1"
     PAGE_URL               = local.page_url
     TELEGRAM_CHAT_ID       = var.telegram_chat_id
     SLACK_ENABLED          = var.slack_enabled ? "1" : "0"

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { CpuGroup, processRss } from './cpuQuota';
-import { FunctionProcess } from './functionProcess';
+import { FunctionProcess, type SignatureType } from './functionProcess';
 import { type Exchange, LatencyProxy, type LatencyProxyOptions } from './latencyProxy';
 
 /**
@@ -21,6 +21,8 @@ export interface InstanceSpec {
   readonly cpu: number;
   /** The process environment, given the instance's proxies (by name) and the front's URL. */
   readonly env: (proxies: Readonly<Record<string, LatencyProxy>>, frontUrl: string) => Record<string, string>;
+  /** `cloudevent` for a Pub/Sub-triggered function; `http` when unset. */
+  readonly signature?: SignatureType;
   /** Extra node flags (diagnosis: BENCH_RENEWAL_CPU_PROF's `--cpu-prof`). */
   readonly nodeArgs?: readonly string[];
   /** The upstreams the instance talks to, through a latency proxy each. */
@@ -119,8 +121,33 @@ export class CloudFront {
     this.instances.clear();
   }
 
+  /**
+   * A Pub/Sub message pushed to an event function as Eventarc pushes it (a CloudEvent, binary mode):
+   * the instance starts if there is none. Resolves to the function's status (2xx: acknowledged).
+   */
+  async push(fn: string, message: { data: Buffer; messageId: string }, topic: string): Promise<number> {
+    const body = Buffer.from(
+      JSON.stringify({
+        message: { data: message.data.toString('base64'), messageId: message.messageId },
+        subscription: `projects/bench/subscriptions/${topic}-eventarc`,
+      }),
+    );
+    const answer = await this.dispatch(fn, {
+      method: 'POST',
+      url: '/',
+      headers: {
+        'content-type': 'application/json',
+        'ce-id': message.messageId,
+        'ce-specversion': '1.0',
+        'ce-type': 'google.cloud.pubsub.topic.v1.messagePublished',
+        'ce-source': `//pubsub.googleapis.com/projects/bench/topics/${topic}`,
+      },
+      body,
+    });
+    return answer.status;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const start = performance.now();
     const fn = this.functionFor(req.url ?? '/');
     if (!fn) {
       res.writeHead(404).end();
@@ -128,7 +155,19 @@ export class CloudFront {
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const answer = await this.dispatch(fn, {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+    });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  }
+
+  /** One request to the function's instance, started first if there is none; recorded in `served`. */
+  private async dispatch(fn: string, req: Outgoing): Promise<Incoming> {
+    const start = performance.now();
     let cold = false;
     let instance = this.instances.get(fn);
     if (!instance) {
@@ -140,20 +179,19 @@ export class CloudFront {
     try {
       inst = await instance;
     } catch (error) {
-      res.writeHead(502, { 'content-type': 'text/plain' }).end(String(error));
-      return;
+      return { status: 502, headers: { 'content-type': 'text/plain' }, body: Buffer.from(String(error)) };
     }
     if (inst.inFlight++ === 0 && this.options.quota) inst.group?.setShare(this.spec(fn).cpu);
     const cpuBefore = cold ? 0 : inst.proc.cpuMs();
     try {
-      const answer = await forward(inst.proc.port, req, body);
+      const answer = await forward(inst.proc.port, req);
       const end = performance.now();
       const cpuMs = inst.proc.cpuMs() - cpuBefore;
       const { rss, peakRss } = processRss(inst.proc.pid);
       this.served.push({
         fn,
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
+        method: req.method,
+        path: req.url,
         status: answer.status,
         start,
         end,
@@ -164,10 +202,9 @@ export class CloudFront {
         ...(cold && { startupMs: inst.readyAt - inst.spawnedAt }),
         body: answer.body.toString('utf8'),
       });
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
+      return answer;
     } catch (error) {
-      res.writeHead(502, { 'content-type': 'text/plain' }).end(String(error));
+      return { status: 502, headers: { 'content-type': 'text/plain' }, body: Buffer.from(String(error)) };
     } finally {
       if (--inst.inFlight === 0 && this.options.quota) inst.group?.setShare(this.options.idleShare);
     }
@@ -184,8 +221,8 @@ export class CloudFront {
     const proc = await FunctionProcess.spawn({
       source: spec.source,
       target: fn,
-      signature: 'http',
-      env: spec.env(proxies, this.url),
+      signature: spec.signature ?? 'http',
+      env: { ...spec.env(proxies, this.url), FUNCTION_SIGNATURE_TYPE: spec.signature ?? 'http' },
       cpuGroup: group,
       ...(spec.nodeArgs && { nodeArgs: spec.nodeArgs }),
     });
@@ -212,13 +249,25 @@ function readRewrites(file: string): Map<string, string> {
   );
 }
 
-function forward(
-  port: number,
-  req: IncomingMessage,
-  body: Buffer,
-): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+interface Outgoing {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+}
+
+interface Incoming {
+  readonly status: number;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer;
+}
+
+function forward(port: number, req: Outgoing): Promise<Incoming> {
   return new Promise((resolve, reject) => {
-    const headers = { ...req.headers, 'content-length': String(body.length) };
+    const headers: Record<string, string | string[] | undefined> = {
+      ...req.headers,
+      'content-length': String(req.body.length),
+    };
     delete headers.connection;
     const out = request(
       { host: '127.0.0.1', port, method: req.method, path: req.url, headers, agent: false },
@@ -237,6 +286,6 @@ function forward(
       },
     );
     out.on('error', reject);
-    out.end(body);
+    out.end(req.body);
   });
 }

@@ -34,6 +34,12 @@ export interface AppConfig extends ChannelConfig {
   readonly noticesTopic?: string;
   /** Firestore, Secret Manager and Pub/Sub adapters instead of the local ones. */
   readonly useGcp: boolean;
+  /**
+   * Warm the functions a renewal meets next (shared/app/warmUp.ts): on a sign-in, status and the PIN
+   * flow's; on the morning reminder, the sign-in's. Requests go to PAGE_URL, so only where that is
+   * the deployed page (infra sets WARM_UP=1).
+   */
+  readonly warmUp: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -126,6 +132,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ? undefined
       : matching(issues, ['NOTICES_TOPIC'], env.NOTICES_TOPIC, TOPIC_ID_PATTERN, 'a Pub/Sub topic id');
   const useGcp = switchSetting(issues, 'USE_GCP', env.USE_GCP);
+  const warmUp = switchSetting(issues, 'WARM_UP', env.WARM_UP);
   const channels = channelConfig(issues, env);
   // Checked on the raw values so it is reported even when other fields are broken too.
   if ((env.USE_GCP === '1' || env.USE_GCP === 'true') && !env.GOOGLE_CLOUD_PROJECT && !env.GCLOUD_PROJECT) {
@@ -145,6 +152,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokenEventsTopic,
     ...(noticesTopic !== undefined ? { noticesTopic } : {}),
     useGcp,
+    warmUp,
     ...channels,
   });
 }

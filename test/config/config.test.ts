@@ -40,6 +40,7 @@ describe('loadConfig defaults', () => {
       timeZone: 'America/New_York',
       tokenEventsTopic: 'etrade-oauth-token-events',
       useGcp: false,
+      warmUp: false,
       telegramApiRoot: 'https://api.telegram.org',
       slackEnabled: false,
     });
@@ -91,6 +92,15 @@ describe('base settings', () => {
     [undefined, false],
   ])('USE_GCP=%p → useGcp %p', (value, useGcp) => {
     expect(loadConfig({ USE_GCP: value, GCLOUD_PROJECT: 'my-trading-project' }).useGcp).toBe(useGcp);
+  });
+
+  it.each([
+    ['1', true],
+    ['0', false],
+    [undefined, false],
+  ])('WARM_UP=%p → warmUp %p; anything else is refused', (value, warmUp) => {
+    expect(loadConfig({ WARM_UP: value }).warmUp).toBe(warmUp);
+    expect(configError({ WARM_UP: 'yes' }).message).toContain('WARM_UP: expected "1" | "true"');
   });
 
   it('queues notices on NOTICES_TOPIC only when it is set', () => {

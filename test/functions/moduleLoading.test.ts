@@ -7,6 +7,7 @@ import { generateApiKey } from '../../shared/auth';
 import { silentLogger } from '../../shared/log';
 import type { AppContext } from '../../shared/app/context';
 import { ensureTopic } from '../../shared/adapters/gcp/pubSubEventBus';
+import { WARM_UP_HEADER } from '../../shared/app/warmUp';
 import { SECRET_IDS } from '../../shared/ports/secretReader';
 import { startPinFlow } from '../../shared/pinflow/startPinFlow';
 import { BotApiServer } from '../fakes/botApiServer';
@@ -90,9 +91,12 @@ async function firstRequest(
   prepare?: (ctx: AppContext) => Promise<unknown>,
   /** Google clients handed in besides Firestore (the Secret Manager fake needs a plaintext channel). */
   clients: { secretManager?: SecretManagerServiceClient } = {},
-): Promise<{ status: number; loaded: Watched[] }> {
+  /** Send a warm-up first: `warmedUp` is what the registry loaded up to it, `loaded` what came after. */
+  warmUpFirst = false,
+): Promise<{ status: number; loaded: Watched[]; warmedUp?: Watched[] }> {
   loaded.clear();
   let status = 0;
+  let warmedUp: Watched[] | undefined;
   const projectId = `${TEST_PROJECT_ID}-loads-${++projects}`;
   // The topics infra creates, in this project (the client here is the test's, outside the registry).
   const pubsub = new PubSub({ projectId });
@@ -133,17 +137,21 @@ async function firstRequest(
     const server: Server = getTestServer(name);
     try {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const response = await fetch(
-        `http://127.0.0.1:${(server.address() as AddressInfo).port}${request.path}`,
-        {
-          method: request.method ?? 'POST',
-          headers: {
-            ...(body !== undefined && { 'content-type': 'application/json' }),
-            ...request.headers,
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${request.path}`;
+      if (warmUpFirst) {
+        const warm = await fetch(url, { method: 'POST', headers: { [WARM_UP_HEADER]: '1' } });
+        expect(warm.status).toBe(204);
+        warmedUp = [...loaded].sort();
+        loaded.clear();
+      }
+      const response = await fetch(url, {
+        method: request.method ?? 'POST',
+        headers: {
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+          ...request.headers,
         },
-      );
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       await response.text();
       status = response.status;
     } finally {
@@ -152,7 +160,7 @@ async function firstRequest(
       await firestore.terminate();
     }
   });
-  return { status, loaded: [...loaded].sort() };
+  return { status, loaded: [...loaded].sort(), ...(warmedUp && { warmedUp }) };
 }
 
 const bearer = { authorization: `Bearer ${api.apiKey}` };
@@ -237,6 +245,31 @@ describe('a fresh instance serving its first request loads only what that functi
       // The Secret Manager client was handed in (the fake's), so only the vault shows it is used.
       expect(first).toEqual({ status: 200, loaded: ['etradeClient', 'pubSubBus', 'pubsub', 'vault'] });
       expect(bot.requests.length).toBe(sent);
+    } finally {
+      await secretManager.close();
+      await fake.close();
+    }
+  });
+
+  it('exchangePin after a warm-up: the warm-up loaded everything the exchange uses, the exchange nothing more', async () => {
+    const fake = await startFakeSecretManager();
+    const secretManager = new SecretManagerServiceClient(secretManagerClientOptions(fake.port));
+    try {
+      const first = await firstRequest(
+        'exchangePin',
+        { path: '/api/exchange-pin', headers: bearer, expect: 200 },
+        async (ctx) => {
+          const flow = await startPinFlow(ctx, { connectionId: 'prod', session: 'api-key' });
+          return { flowId: flow.flowId, pin: await loginAndReadPin(flow.authorizeUrl) };
+        },
+        { secretManager },
+        true,
+      );
+      expect(first).toEqual({
+        status: 200,
+        warmedUp: ['etradeClient', 'pubSubBus', 'pubsub', 'vault'],
+        loaded: [],
+      });
     } finally {
       await secretManager.close();
       await fake.close();

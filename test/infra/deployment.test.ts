@@ -130,6 +130,8 @@ describe('functions', () => {
         concurrency: needs.trigger === 'http' ? 8 : 1,
       });
     }
+    // Every function warms the next ones a renewal meets (shared/app/warmUp.ts).
+    expect((locals.function_env as Json).WARM_UP).toBe('1');
     // The benchmark reads the same settings through deployedEnv: they must evaluate per function.
     const deployed = await deployedEnv();
     expect(deployed.service('status')).toMatchObject({
@@ -139,6 +141,7 @@ describe('functions', () => {
       concurrency: 8,
     });
     expect(deployed.service('keepAlive')).toMatchObject({ cpu: 1, concurrency: 1, minInstances: 0 });
+    expect(deployed.runtime('actions')).toMatchObject({ USE_GCP: '1', NODE_ENV: 'production', WARM_UP: '1' });
   });
 });
 

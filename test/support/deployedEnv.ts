@@ -14,7 +14,11 @@ type Needs = Record<string, boolean | string | number>;
 export interface DeployedEnv {
   /** `SECRET_…` for each configuration secret mounted into the function, valued by `value(secretId)`. */
   secrets(functionName: string, value: (secretId: string) => string | undefined): Record<string, string>;
-  /** The function's own runtime settings (`local.function_env_extra`), e.g. NODE_OPTIONS. */
+  /**
+   * The function's runtime settings: the literal part of every function's environment
+   * (`local.function_env`: USE_GCP, NODE_ENV, WARM_UP) and its own (`local.function_env_extra`, e.g.
+   * NODE_OPTIONS).
+   */
   runtime(functionName: string): Record<string, string>;
   /** What an instance of the function gets (functions.tf's service_config, evaluated for it). */
   service(functionName: string): DeployedService;
@@ -87,6 +91,13 @@ export async function deployedEnv(root = path.resolve(__dirname, '..', '..')): P
   const needSecrets = locals.need_secrets as Record<string, string[]>;
   const functions = locals.functions as Record<string, Needs>;
   const extra = (locals.function_env_extra ?? {}) as Record<string, Record<string, string>>;
+  // Every function's environment, as far as it is written literally (USE_GCP, NODE_ENV, WARM_UP…);
+  // values computed from other resources (topic names, the project) are the caller's to supply.
+  const literalEnv = Object.fromEntries(
+    Object.entries((locals.function_env ?? {}) as Record<string, unknown>).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && !entry[1].includes('${'),
+    ),
+  );
   const connections = variables.connections[0].default as { id: string }[];
   const slack = variables.slack_enabled[0].default === true;
   const needs = (name: string): Needs => {
@@ -116,7 +127,7 @@ export async function deployedEnv(root = path.resolve(__dirname, '..', '..')): P
     },
     runtime: (name) => {
       needs(name);
-      return { ...extra[name] };
+      return { ...literalEnv, ...extra[name] };
     },
     service: (name) => {
       const flags = needs(name);
