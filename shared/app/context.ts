@@ -35,6 +35,12 @@ export interface AppContext {
   /** The configured Telegram chat alone, for answers to its commands; undefined without TELEGRAM_CHAT_ID. */
   readonly telegram: TelegramChat | undefined;
   readonly secrets: SecretReader;
+  /**
+   * Readies the Google clients built so far for their first call, with no call: their generated
+   * clients and protos loaded, their connections opening (a warm-up, shared/app/warmUp.ts). Never
+   * rejects; does nothing where there are none (the embedded stores).
+   */
+  warmClients(): Promise<void>;
   readonly etrade: EtradeClients;
   readonly log: Logger;
   /** Public URL of the token page (Firebase Hosting, or the local system), for deep links. */

@@ -123,6 +123,7 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
     get secrets() {
       return secrets();
     },
+    warmClients: () => adapters.warmClients(),
     get etrade() {
       // Lazy like the adapters: axios and the signer load only in functions that call E*TRADE.
       return (
@@ -143,6 +144,8 @@ interface Adapters {
   events(): EventBus;
   /** A queue for notices, if the composition has one; else they go out in-line. */
   outbox(): NoticeOutbox | undefined;
+  /** AppContext.warmClients. */
+  warmClients(): Promise<void>;
   /** The channels notices fan out to, given the configured chat channels. */
   channels(chats: Channel[]): Channel[];
   secrets(): SecretReader;
@@ -160,6 +163,7 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
         onHandlerError: () => log.warn('events.handler_failed'),
       }),
     outbox: () => undefined,
+    warmClients: async () => undefined,
     // The console is the local "chat"; a configured Telegram chat or Slack channel gets the notices too.
     channels: (chats) => [
       { name: 'console', notifier: new (require('../adapters/local/consoleNotifier').ConsoleNotifier)() },
@@ -173,14 +177,19 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
 function gcpAdapters(config: AppConfig, env: Env, log: Logger, clients: GcpClients): Adapters {
   const projectId = config.gcpProjectId as string; // loadConfig requires it when useGcp
   const once = memo();
+  const built = new Set<string>();
   const pubsub = () =>
-    once('pubsub', () => clients.pubsub ?? new (require('@google-cloud/pubsub').PubSub)({ projectId }));
+    once('pubsub', () => {
+      built.add('pubsub');
+      return clients.pubsub ?? new (require('@google-cloud/pubsub').PubSub)({ projectId });
+    });
   const secretManager = () =>
-    once(
-      'secretManager',
-      () =>
-        clients.secretManager ?? new (require('@google-cloud/secret-manager').SecretManagerServiceClient)(),
-    );
+    once('secretManager', () => {
+      built.add('secretManager');
+      return (
+        clients.secretManager ?? new (require('@google-cloud/secret-manager').SecretManagerServiceClient)()
+      );
+    });
   return {
     ledger: () =>
       new (require('../adapters/gcp/firestoreTokenLedger').FirestoreTokenLedger)(
@@ -199,6 +208,27 @@ function gcpAdapters(config: AppConfig, env: Env, log: Logger, clients: GcpClien
           ),
     // With no chat channel configured, notices at least reach Cloud Logging (without links).
     channels: (chats) => (chats.length > 0 ? chats : [{ name: 'log', notifier: cloudLoggingNotifier(log) }]),
+    warmClients: async () => {
+      const jobs: Promise<unknown>[] = [];
+      if (built.has('secretManager')) {
+        const client = secretManager() as GapicClient & { secretManagerServiceStub: Promise<Stub> };
+        jobs.push(client.initialize().then(() => client.secretManagerServiceStub.then(connect)));
+      }
+      if (built.has('pubsub')) {
+        // The publisher's generated client, as the first publish would make it (PubSub makes it lazily).
+        const client = pubsub() as { getClientAsync_(c: { client: string }): Promise<GapicClient> };
+        jobs.push(
+          client.getClientAsync_({ client: 'PublisherClient' }).then((publisher) =>
+            publisher
+              .initialize()
+              .then(() => (publisher as unknown as { publisherStub: Promise<Stub> }).publisherStub)
+              .then(connect),
+          ),
+        );
+      }
+      const results = await Promise.allSettled(jobs);
+      if (results.some((r) => r.status === 'rejected')) log.warn('warm_up.clients_failed');
+    },
     // Configuration secrets mounted as environment variables (infra/functions.tf) cost no client and no
     // round trip; Secret Manager is asked only for one that is not mounted.
     secrets: () =>
@@ -210,6 +240,19 @@ function gcpAdapters(config: AppConfig, env: Env, log: Logger, clients: GcpClien
           ),
       }),
   };
+}
+
+/** A Google generated (GAPIC) client: `initialize` loads its protos and makes its gRPC stub. */
+interface GapicClient {
+  initialize(): Promise<unknown>;
+}
+interface Stub {
+  getChannel?(): { getConnectivityState(tryToConnect: boolean): unknown };
+}
+
+/** Starts the stub's connection (TCP, TLS, HTTP/2) without a call; gRPC connects lazily otherwise. */
+function connect(stub: Stub): void {
+  stub.getChannel?.().getConnectivityState(true);
 }
 
 function cloudLoggingNotifier(log: Logger): Notifier {

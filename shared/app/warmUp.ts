@@ -21,7 +21,8 @@ export type WarmPart = 'ledger' | 'etrade' | 'vault' | 'events' | 'outbox';
 /**
  * Builds the parts, and opens the channels that can be opened without side effects: one ledger read
  * (Firestore's channel, protos and credentials), the first connection's E*TRADE client (its consumer
- * secret and HTTP client). Never rejects: a warm-up that fails leaves the first request as cold as it was.
+ * secret and HTTP client), the Secret Manager and Pub/Sub clients initialized and connecting. Never
+ * rejects: a warm-up that fails leaves the first request as cold as it was.
  */
 export async function warmUp(ctx: AppContext, parts: readonly WarmPart[]): Promise<void> {
   const connection = ctx.config.connections[0];
@@ -30,6 +31,8 @@ export async function warmUp(ctx: AppContext, parts: readonly WarmPart[]): Promi
     await Promise.all([
       parts.includes('ledger') && ctx.ledger.get(connection.id),
       parts.includes('etrade') && ctx.etrade.forConnection(connection),
+      // Secret Manager and Pub/Sub: ready for their first call without making one (no side effect).
+      ctx.warmClients(),
     ]);
   } catch (error) {
     ctx.log.warn('warm_up.failed', { code: (error as { code?: unknown }).code as string | undefined });

@@ -2,9 +2,19 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { http } from '@google-cloud/functions-framework';
+import { PubSub } from '@google-cloud/pubsub';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 
 import { httpFunction } from '../../shared/api/register';
+import { createContext } from '../../shared/app/createContext';
+import { silentLogger } from '../../shared/log';
+import {
+  SECRET_MANAGER_RPCS,
+  secretManagerClientOptions,
+  startFakeSecretManager,
+} from '../fakes/secretManagerServer';
+import { TEST_PROJECT_ID } from '../global/testEnv';
 import { useContext } from '../../shared/app/instance';
 import { RENEWAL_PATHS, WARM_UP_HEADER, sendWarmUps } from '../../shared/app/warmUp';
 import { freeLoopbackPort } from '../global/freePort';
@@ -139,5 +149,57 @@ describe('sendWarmUps', () => {
       sendWarmUps(`http://127.0.0.1:${port}`, ['/status'], { log: log as never, withinMs: 60_000 }),
     ).resolves.toBeUndefined();
     expect(logs).toEqual([JSON.stringify({ message: 'warm_up.unsent', path: '/status' })]);
+  });
+});
+
+describe('warmClients on the Google clients', () => {
+  it('initializes Secret Manager and the Pub/Sub publisher and opens their connections, without a call', async () => {
+    const fake = await startFakeSecretManager();
+    const secretManager = new SecretManagerServiceClient(secretManagerClientOptions(fake.port));
+    const pubsub = new PubSub({ projectId: TEST_PROJECT_ID });
+    try {
+      const ctx = createContext(
+        { USE_GCP: '1', GOOGLE_CLOUD_PROJECT: TEST_PROJECT_ID, NOTICES_TOPIC: 'etrade-oauth-notices' },
+        { log: silentLogger, gcp: { secretManager, pubsub } },
+      );
+      void ctx.vault;
+      void ctx.outbox;
+
+      await ctx.warmClients();
+
+      type Channel = { getConnectivityState(tryToConnect: boolean): number };
+      const channelOf = async (stub: Promise<unknown>) =>
+        ((await stub) as { getChannel(): Channel }).getChannel();
+      const publisher = (pubsub as unknown as { api: Record<string, { publisherStub: Promise<unknown> }> })
+        .api.PublisherClient;
+      expect(publisher).toBeDefined();
+      const channels = [
+        await channelOf(
+          (secretManager as unknown as { secretManagerServiceStub: Promise<unknown> })
+            .secretManagerServiceStub,
+        ),
+        await channelOf(publisher.publisherStub),
+      ];
+      const READY = 2;
+      for (let i = 0; i < 400 && channels.some((c) => c.getConnectivityState(false) !== READY); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(channels.map((c) => c.getConnectivityState(false))).toEqual([READY, READY]);
+      // Not one call: a warm-up has no side effect anywhere.
+      expect(SECRET_MANAGER_RPCS.map((rpc) => fake.calls(rpc))).toEqual(SECRET_MANAGER_RPCS.map(() => 0));
+    } finally {
+      await Promise.all([secretManager.close(), pubsub.close()]);
+      await fake.close();
+    }
+  });
+
+  it('does nothing where there are no Google clients (the embedded stores), and never rejects', async () => {
+    const world = await LocalWorld.start('2026-11-25T13:30:00Z');
+    try {
+      void world.ctx.vault;
+      await expect(world.ctx.warmClients()).resolves.toBeUndefined();
+    } finally {
+      await world.close();
+    }
   });
 });
