@@ -19,7 +19,8 @@
  * `node bench/run.mjs renewal`; BENCH_RENEWAL_REPS (3); BENCH_RENEWAL_BUILDS (`name=/root,…`: other
  * builds, each a checkout with its own dist/, infra/ and firebase.json, e.g. the commit before a
  * change, measured in the same run; `name=/root?cpu=1` overrides every function's CPU share and
- * `?env=WARM_UP:0;KEY:value` adds to every function's environment);
+ * `?env=WARM_UP:0;KEY:value` adds to every function's environment, `?source=.deploy/app/bundle/index.js`
+ * serves the deploy bundle that infra/bundle.mjs --train made);
  * BENCH_RENEWAL_IDLE_SHARE (0.01: the share between requests). Needs root and a cgroup CPU controller
  * for the quota; without them it runs unthrottled and says so.
  */
@@ -32,6 +33,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, Subscription } from '@google-cloud/pubsub';
 
 import { ensureTopic } from '../shared/adapters/gcp/pubSubEventBus';
+import { WARM_UP_HEADER } from '../shared/app/warmUp';
 import { deployedEnv, type DeployedEnv, type DeployedService } from '../test/support/deployedEnv';
 import { CloudFront, type Served } from './support/cloudFront';
 import { quotaUnavailable } from './support/cpuQuota';
@@ -66,6 +68,13 @@ interface Build {
   readonly cpu?: number;
   /** Extra environment for every function of this build (`?env=WARM_UP:0`). */
   readonly env?: Record<string, string>;
+  /** The entry functions-framework loads, relative to the root (`?source=`): the deploy bundle's loader. */
+  readonly source?: string;
+  /**
+   * `?page=warm`: the sign-in page itself posts a warm-up to /status as it posts the link (a change the
+   * page could make), so status starts beside actions instead of after it.
+   */
+  readonly pageWarms?: boolean;
   deployed?: DeployedEnv;
 }
 
@@ -107,10 +116,14 @@ function builds(): Build[] {
     const params = new URLSearchParams(query);
     const cpu = params.get('cpu');
     const env = params.get('env');
+    const source = params.get('source');
+    const page = params.get('page');
     list.push({
       name,
       root: path.resolve(root),
       ...(cpu !== null && { cpu: Number(cpu) }),
+      ...(source !== null && { source }),
+      ...(page === 'warm' && { pageWarms: true }),
       ...(env !== null && {
         env: Object.fromEntries(
           env.split(';').map((kv) => [kv.slice(0, kv.indexOf(':')), kv.slice(kv.indexOf(':') + 1)]),
@@ -119,8 +132,7 @@ function builds(): Build[] {
     });
   }
   for (const b of list) {
-    if (!existsSync(path.join(b.root, 'dist', 'functions', 'index.js')))
-      throw new Error(`${b.name}: no build at ${b.root}/dist (npm run build there first)`);
+    if (!existsSync(entryOf(b))) throw new Error(`${b.name}: no build at ${entryOf(b)} (build it first)`);
   }
   return list;
 }
@@ -167,6 +179,10 @@ async function main(): Promise<void> {
   report(all, results);
 }
 
+function entryOf(b: Build): string {
+  return path.join(b.root, b.source ?? path.join('dist', 'functions', 'index.js'));
+}
+
 function service(b: Build, fn: string): DeployedService {
   const s = (b.deployed as DeployedEnv).service(fn);
   return b.cpu === undefined ? s : { ...s, cpu: b.cpu, cpuSet: true };
@@ -190,7 +206,7 @@ async function measure(
   const front = await new CloudFront(
     path.join(b.root, 'firebase.json'),
     (fn) => ({
-      source: path.join(b.root, 'dist', 'functions', 'index.js'),
+      source: entryOf(b),
       cpu: service(b, fn).cpu,
       signature: fn === 'notices' ? 'cloudevent' : 'http',
       ...(PROFILE_DIR && {
@@ -234,6 +250,8 @@ async function measure(
         FIRESTORE_EMULATOR_HOST: proxies.firestore.hostPort,
         PUBSUB_EMULATOR_HOST: proxies.pubsub.hostPort,
         BENCH_SECRET_MANAGER_PORT: String(proxies.secretManager.port),
+        // What a bundled build reads (its Secret Manager client is inside the bundle, out of the preload's reach).
+        SECRET_MANAGER_EMULATOR_HOST: proxies.secretManager.hostPort,
         ETRADE_OAUTH_BASE: proxies.etrade.url,
         ETRADE_API_BASE: proxies.etrade.url,
         TELEGRAM_API_ROOT: proxies.telegram.url,
@@ -255,8 +273,8 @@ async function measure(
     });
   }
   try {
-    const cold = await renew(world, project, front);
-    const warm = await renew(world, project, front);
+    const cold = await renew(world, project, front, b);
+    const warm = await renew(world, project, front, b);
     return { cold, warm };
   } finally {
     await eventarc?.close();
@@ -266,7 +284,7 @@ async function measure(
 }
 
 /** One renewal, call after call as the page makes them; the human steps between are not timed. */
-async function renew(world: GcpWorld, project: BenchProject, front: CloudFront): Promise<Renewal> {
+async function renew(world: GcpWorld, project: BenchProject, front: CloudFront, b: Build): Promise<Renewal> {
   const load = load1();
   const steps: StepResult[] = [];
   const session: { cookie?: string; csrf?: string } = {};
@@ -287,6 +305,7 @@ async function renew(world: GcpWorld, project: BenchProject, front: CloudFront):
     return JSON.parse(answer.body) as Record<string, unknown>;
   };
 
+  if (b.pageWarms) void send(front.url, 'POST', '/status', undefined, {}, { [WARM_UP_HEADER]: '1' });
   const signedIn = await call(STEPS[0], 'POST', '/api/login', { token: world.loginToken(front.url) });
   session.csrf = String(signedIn.csrfToken);
   await call(STEPS[1], 'GET', '/status');
@@ -442,6 +461,7 @@ function send(
   urlPath: string,
   body: unknown,
   session: { cookie?: string; csrf?: string },
+  extraHeaders: Record<string, string> = {},
 ): Promise<Answer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const url = new URL(urlPath, base);
@@ -460,6 +480,7 @@ function send(
             'content-type': 'application/json',
             'content-length': String(Buffer.byteLength(payload)),
           }),
+          ...extraHeaders,
           ...(session.cookie && { cookie: session.cookie }),
           ...(method === 'POST' && session.csrf && { 'x-csrf-token': session.csrf }),
         },

@@ -1,6 +1,10 @@
 import { http } from '@google-cloud/functions-framework';
 import { requestTokenRoutes } from '../shared/api/pinFlowRoutes';
 import { httpFunction } from '../shared/api/register';
+import type { WarmPart } from '../shared/app/warmUp';
+
+/** What a warm-up builds (shared/app/warmUp.ts), and what a deploy build's code cache is made on. */
+export const warms: readonly WarmPart[] = ['ledger', 'etrade'];
 
 /** POST {connection} → a request token kept server-side and E*TRADE's authorize URL. */
-http('requestToken', httpFunction(requestTokenRoutes, { warms: ['ledger', 'etrade'] }));
+http('requestToken', httpFunction(requestTokenRoutes, { warms }));

@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
@@ -45,6 +48,7 @@ export class GcpWorld {
     private readonly smClient: SecretManagerServiceClient,
     readonly sim: EtradeSimulator,
     readonly bot: BotApiServer,
+    private readonly pageHost: Server,
   ) {
     ({ apiKey: this.apiKey, hash: this.apiKeyHash } = generateApiKey());
   }
@@ -57,7 +61,13 @@ export class GcpWorld {
     const sim = new EtradeSimulator({ consumers: [DEMO_CONSUMER] });
     await sim.start();
     const bot = await new BotApiServer({ tokens: [BOT_TOKEN], chats: [CHAT_ID] }).start();
-    return new GcpWorld(emulators, fake, client, sim, bot);
+    // The page's host, on loopback: warm-ups (WARM_UP=1, as infra deploys) land here and get 204.
+    const pageHost = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => pageHost.listen(0, '127.0.0.1', resolve));
+    return new GcpWorld(emulators, fake, client, sim, bot, pageHost);
   }
 
   /** Every configuration secret a deployment holds (bootstrap-secrets.sh), by id; Slack is off. */
@@ -86,9 +96,11 @@ export class GcpWorld {
       ETRADE_AUTHORIZE_BASE: this.sim.authorizeUrlBase,
       TELEGRAM_CHAT_ID: CHAT_ID,
       TELEGRAM_API_ROOT: this.bot.url,
-      PAGE_URL: 'https://tokens.example.com',
+      PAGE_URL: `http://127.0.0.1:${(this.pageHost.address() as AddressInfo).port}`,
       NODE_ENV: 'production',
       BENCH_SECRET_MANAGER_PORT: String(this.secretManager.port),
+      // A deploy bundle's Secret Manager client is out of the preload's reach: it reads this instead.
+      SECRET_MANAGER_EMULATOR_HOST: `127.0.0.1:${this.secretManager.port}`,
     };
   }
 
@@ -135,6 +147,8 @@ export class GcpWorld {
   }
 
   async close(): Promise<void> {
+    this.pageHost.closeAllConnections();
+    await new Promise((resolve) => this.pageHost.close(resolve));
     await this.smClient.close();
     await this.secretManager.close();
     await this.sim.close();
