@@ -16,13 +16,15 @@
  * in sequence; the totals, and what is left after E*TRADE's own calls (the issue's goal: ≤ 2 s cold,
  * ≤ 300 ms warm). Also when the "renewed" notice reached the chat, after the answer.
  *
- * `node bench/run.mjs renewal`; BENCH_RENEWAL_REPS (3); BENCH_RENEWAL_BUILDS (`name=/root,…`: other
- * builds, each a checkout with its own dist/, infra/ and firebase.json, e.g. the commit before a
- * change, measured in the same run; `name=/root?cpu=1` overrides every function's CPU share and
- * `?env=WARM_UP:0;KEY:value` adds to every function's environment, `?source=.deploy/app/bundle/index.js`
- * serves the deploy bundle that infra/bundle.mjs --train made);
- * BENCH_RENEWAL_IDLE_SHARE (0.01: the share between requests). Needs root and a cgroup CPU controller
- * for the quota; without them it runs unthrottled and says so.
+ * `current` is this checkout as deployed: the deploy package bench/run.mjs builds (infra/bundle.mjs,
+ * code caches included). `node bench/run.mjs renewal`; BENCH_RENEWAL_REPS (3); BENCH_RENEWAL_BUILDS
+ * (`name=/root,…`: other builds measured in the same run, each a checkout with its own infra/,
+ * firebase.json and dist/functions/index.js, e.g. the commit before a change; after `?`:
+ * `source=<entry relative to root>` another entry (`dist/functions/index.js`: this checkout unbundled),
+ * `cpu=1` every function's CPU share, `env=WARM_UP:0;KEY:value` more environment, `page=warm` the sign-in
+ * page posting a warm-up to /status itself); BENCH_RENEWAL_IDLE_SHARE (0.01: the share between
+ * requests). Needs root and a cgroup CPU controller for the quota; without them it runs unthrottled
+ * and says so.
  */
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
@@ -37,7 +39,7 @@ import { WARM_UP_HEADER } from '../shared/app/warmUp';
 import { deployedEnv, type DeployedEnv, type DeployedService } from '../test/support/deployedEnv';
 import { CloudFront, type Served } from './support/cloudFront';
 import { quotaUnavailable } from './support/cpuQuota';
-import { GcpWorld, type BenchProject } from './support/gcpWorld';
+import { GcpWorld, NOTICES_TOPIC, type BenchProject } from './support/gcpWorld';
 import { sequentialRoundTrips } from './support/latencyProxy';
 import { deadline, load1, loadNote, say, table, writeResult, type RatioLine } from './support/report';
 import { MIB, fixed, max, median } from './support/stats';
@@ -56,8 +58,6 @@ const LOGIN_AT_ETRADE_MS = 2_000;
 const GOAL_COLD_MS = 2_000;
 const GOAL_WARM_MS = 300;
 const GOOGLE = ['firestore', 'pubsub', 'secretManager'] as const;
-/** The topic infra creates for queued notices (infra/pubsub.tf). */
-const NOTICES_TOPIC = 'etrade-oauth-notices';
 /** Diagnosis: each function process writes a CPU profile here when it stops (not for figures). */
 const PROFILE_DIR = process.env.BENCH_RENEWAL_CPU_PROF;
 let profiles = 0;
@@ -108,7 +108,10 @@ interface Renewal {
 }
 
 function builds(): Build[] {
-  const list: Build[] = [{ name: 'current', root: ROOT }];
+  // As deployed: the deploy package's loader and bundles (bench/run.mjs builds them with their caches).
+  const list: Build[] = [
+    { name: 'current', root: ROOT, source: path.join('.deploy', 'app', 'bundle', 'index.js') },
+  ];
   for (const spec of (process.env.BENCH_RENEWAL_BUILDS ?? '').split(',').filter(Boolean)) {
     const name = spec.slice(0, spec.indexOf('='));
     const rest = spec.slice(spec.indexOf('=') + 1);
@@ -256,7 +259,6 @@ async function measure(
         ETRADE_API_BASE: proxies.etrade.url,
         TELEGRAM_API_ROOT: proxies.telegram.url,
         PAGE_URL: frontUrl,
-        ...(queued && { NOTICES_TOPIC }),
         ...b.env,
       }),
     }),

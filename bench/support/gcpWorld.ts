@@ -26,6 +26,8 @@ import type { EmulatorRun } from '../../test/global/emulatorRun';
 import { FIXED_TEST_ENV } from '../../test/global/testEnv';
 
 export const CHAT_ID = '424242';
+/** The topic infra creates for queued notices (infra/pubsub.tf). */
+export const NOTICES_TOPIC = 'etrade-oauth-notices';
 export const BOT_TOKEN = '7000000001:bench-bot-token';
 export const WEBHOOK_SECRET = 'bench-webhook-secret';
 const LOGIN_LINK_KEY = 'bench-login-link-key-0123456789-abcdefghijklmnop';
@@ -97,6 +99,8 @@ export class GcpWorld {
       TELEGRAM_CHAT_ID: CHAT_ID,
       TELEGRAM_API_ROOT: this.bot.url,
       PAGE_URL: `http://127.0.0.1:${(this.pageHost.address() as AddressInfo).port}`,
+      // As infra sets it: exchangePin queues its notice (the renewal benchmark delivers the queue).
+      NOTICES_TOPIC,
       NODE_ENV: 'production',
       BENCH_SECRET_MANAGER_PORT: String(this.secretManager.port),
       // A deploy bundle's Secret Manager client is out of the preload's reach: it reads this instead.
@@ -122,6 +126,7 @@ export class GcpWorld {
     );
     const project = new BenchProject(id, this);
     await ensureTopic(project.pubsub, DEFAULT_TOKEN_EVENTS_TOPIC);
+    await ensureTopic(project.pubsub, NOTICES_TOPIC);
     if (options.liveToken !== false) await project.issueToken('prod');
     return project;
   }
