@@ -1,5 +1,5 @@
 import { cloudEvent } from '@google-cloud/functions-framework';
-import { sendWarmUps } from '../shared/app/warmUp';
+import { SIGN_IN_AND_RENEWAL_PATHS, sendWarmUps } from '../shared/app/warmUp';
 import { freshLoginLink } from '../shared/auth';
 import { pubSubFunction } from '../shared/api/register';
 import { readMorningStage, runMorningStage } from '../shared/alerts/morningStage';
@@ -15,8 +15,9 @@ cloudEvent(
     // A payload no redelivery can fix: acknowledged (logged by the caller), never retried.
     if (!stage) return { stage: 'unknown', sent: false };
     const result = await runMorningStage(ctx, stage, { loginLink: () => freshLoginLink(ctx) });
-    // The trader taps the reminder's sign-in link next: its function starts now (shared/app/warmUp.ts).
-    if (result.sent && ctx.config.warmUp) await sendWarmUps(ctx.pageUrl, ['/api/login'], { log: ctx.log });
+    // The trader taps the reminder's sign-in link next: the renewal's functions start now (shared/app/warmUp.ts).
+    if (result.sent && ctx.config.warmUp)
+      await sendWarmUps(ctx.pageUrl, SIGN_IN_AND_RENEWAL_PATHS, { log: ctx.log });
     return {
       stage,
       sent: result.sent,

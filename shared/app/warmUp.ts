@@ -14,6 +14,8 @@ export const WARM_UP_HEADER = 'x-etrade-warm-up';
 
 /** After a sign-in link is redeemed, the page calls these next: status at once, the PIN flow soon after. */
 export const RENEWAL_PATHS = ['/status', '/api/request-token', '/api/exchange-pin'] as const;
+/** A reminder with a sign-in link: the link's redeem (actions), then the renewal's functions. */
+export const SIGN_IN_AND_RENEWAL_PATHS = ['/api/login', ...RENEWAL_PATHS] as const;
 
 /** What a function's first request uses, built on a warm-up: each adapter loads its client library. */
 export type WarmPart = 'ledger' | 'etrade' | 'vault' | 'events' | 'outbox';

@@ -55,16 +55,19 @@ describe('warming the renewal from the sign-in', () => {
     expect(await signInWith({})).toEqual([]);
   });
 
-  it('with WARM_UP=1, the morning reminder, once sent, warms the sign-in the trader taps next', async () => {
+  it('with WARM_UP=1, the morning reminder, once sent, warms the sign-in the trader taps next and the renewal', async () => {
     arrived.length = 0;
     const world = await LocalWorld.start('2026-11-25T13:31:00Z', { PAGE_URL: pageUrl, WARM_UP: '1' });
     const fx = await new FunctionsHarness(world).start();
     try {
       expect(await fx.deliver('morningAlert', {})).toBe(204);
       expect(world.notices.ofKind('morning.reminder')).toHaveLength(1);
-      for (let i = 0; i < 200 && arrived.length < 1; i++) await new Promise((r) => setTimeout(r, 5));
-      expect(arrived.map((req) => [req.method, req.url, req.headers[WARM_UP_HEADER]])).toEqual([
+      for (let i = 0; i < 200 && arrived.length < 4; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(arrived.map((req) => [req.method, req.url, req.headers[WARM_UP_HEADER]]).sort()).toEqual([
+        ['POST', '/api/exchange-pin', '1'],
         ['POST', '/api/login', '1'],
+        ['POST', '/api/request-token', '1'],
+        ['POST', '/status', '1'],
       ]);
       // Not sent again (already sent today): nothing to warm for.
       arrived.length = 0;
