@@ -27,7 +27,9 @@ const ENTRY = path.join(ROOT, '.deploy', 'app', 'bundle', 'index.js');
 /** The tsc build's entry point (npm start, the tests): what was deployed before the bundles. */
 const UNBUNDLED = path.join(ROOT, 'dist', 'functions', 'index.js');
 const FLOOR = path.join(__dirname, 'floor', 'floorFunctions.js');
+/** vs the import-only floor (an earlier issue's target), and vs floor+io (issue 13: ≤ 1.10×). */
 const TARGET_RATIO = 1.15;
+const TARGET_RATIO_IO = 1.1;
 const TARGET_RSS = 128 * MIB;
 
 type Client = 'firestore' | 'secret-manager' | 'pubsub' | 'axios' | 'telegraf';
@@ -330,7 +332,8 @@ function report(
       cells.push(fixed(ratio, 2));
       if (isFloor(v)) {
         const name = `coldStart ${fn.name} ${reference}/${v} (median)`;
-        ratios.push({ name, value: ratio, target: `<= ${TARGET_RATIO}`, pass: ratio <= TARGET_RATIO });
+        const target = v.startsWith('floor+io') ? TARGET_RATIO_IO : TARGET_RATIO;
+        ratios.push({ name, value: ratio, target: `<= ${target}`, pass: ratio <= target });
       }
     }
     const rss = max(get(fn.name, reference).map((x) => x.peakRss));
