@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'hosting/dist/', 'node_modules/', 'coverage/', 'test-results/'] },
+  { ignores: ['dist/', 'hosting/dist/', 'node_modules/', 'coverage/', 'test-results/', '.deploy/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

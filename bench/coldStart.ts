@@ -1,9 +1,10 @@
 /**
- * Cold start: for each function, a fresh process loads the deployed entry point (dist/functions/index.js)
- * through functions-framework's CLI entry and serves its first request, configured for GCP from the
+ * Cold start: for each function, a fresh process loads what is deployed (the deploy bundle's loader,
+ * .deploy/app/bundle/index.js: the function's bundle and its V8 code cache, infra/bundle.mjs) through
+ * functions-framework's CLI entry and serves its first request, configured for GCP from the
  * environment alone; against floors that load only the clients the function needs. Also the peak RSS of
  * each process and what it loaded. `node bench/run.mjs coldStart`; BENCH_COLD_REPS (default 7),
- * BENCH_COLD_VARIANTS (default `ours,floor,floor+io`; add `entry`, `bundle`, `unmounted` or a variant of
+ * BENCH_COLD_VARIANTS (default `ours,floor,floor+io`; add `unbundled`, `entry`, `unmounted` or a variant of
  * BENCH_COLD_ENTRIES / BENCH_COLD_VARIANT_ENV for A/B experiments: see `sourceOf`).
  * Each of our processes gets what infra/ adds to that function's environment: its mounted configuration
  * secrets (`SECRET_…`) and its runtime settings (NODE_OPTIONS); the floors get the runtime settings
@@ -21,9 +22,14 @@ import { deadline, load1, loadNote, say, table, writeResult, type RatioLine } fr
 import { MIB, fixed, max, median, percentile } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY = path.join(ROOT, 'dist', 'functions', 'index.js');
+/** What infra/deploy.sh deploys: the function's bundle and its code cache (bench/run.mjs builds it). */
+const ENTRY = path.join(ROOT, '.deploy', 'app', 'bundle', 'index.js');
+/** The tsc build's entry point (npm start, the tests): what was deployed before the bundles. */
+const UNBUNDLED = path.join(ROOT, 'dist', 'functions', 'index.js');
 const FLOOR = path.join(__dirname, 'floor', 'floorFunctions.js');
+/** vs the import-only floor (an earlier issue's target), and vs floor+io (issue 13: ≤ 1.10×). */
 const TARGET_RATIO = 1.15;
+const TARGET_RATIO_IO = 1.1;
 const TARGET_RSS = 128 * MIB;
 
 type Client = 'firestore' | 'secret-manager' | 'pubsub' | 'axios' | 'telegraf';
@@ -149,8 +155,9 @@ const CASES: readonly FunctionCase[] = [
 ];
 
 /**
- * ours: the deployed entry point. floor / floor+io: bench/floor. entry: the function's own file
- * (dist/functions/<name>.js). bundle: bench/run.mjs's esbuild bundle of it. unmounted: ours without the
+ * ours: the deployed bundle. floor / floor+io: bench/floor. unbundled: the tsc build's entry point
+ * (dist/functions/index.js, deployed before the bundles). entry: the function's own file
+ * (dist/functions/<name>.js). unmounted: ours without the
  * mounted secrets (every secret from Secret Manager, as before they were mounted). Any other name is an
  * entry point given in BENCH_COLD_ENTRIES (`name=/abs/path/index.js,…`), for A/B builds of a change,
  * and/or the deployed entry point with extra environment from BENCH_COLD_VARIANT_ENV
@@ -183,7 +190,7 @@ const isFloor = (variant: Variant) => /^floor(\+io)?(~|$)/.test(variant);
 function sourceOf(variant: Variant, fn: FunctionCase): string {
   if (variant === 'ours' || variant === 'unmounted') return ENTRY;
   if (variant === 'entry') return path.join(ROOT, 'dist', 'functions', `${fn.name}.js`);
-  if (variant === 'bundle') return path.join(__dirname, 'experiments', 'bundles', `${fn.name}.js`);
+  if (variant === 'unbundled') return UNBUNDLED;
   if (isFloor(variant)) return FLOOR;
   const entry = EXTRA_ENTRIES.get(variant) ?? (VARIANT_ENV.has(variant) ? ENTRY : undefined);
   if (!entry)
@@ -325,7 +332,8 @@ function report(
       cells.push(fixed(ratio, 2));
       if (isFloor(v)) {
         const name = `coldStart ${fn.name} ${reference}/${v} (median)`;
-        ratios.push({ name, value: ratio, target: `<= ${TARGET_RATIO}`, pass: ratio <= TARGET_RATIO });
+        const target = v.startsWith('floor+io') ? TARGET_RATIO_IO : TARGET_RATIO;
+        ratios.push({ name, value: ratio, target: `<= ${target}`, pass: ratio <= target });
       }
     }
     const rss = max(get(fn.name, reference).map((x) => x.peakRss));

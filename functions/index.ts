@@ -6,3 +6,4 @@ import './keepAlive';
 import './morningAlert';
 import './actions';
 import './telegramWebhook';
+import './notices';

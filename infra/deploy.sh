@@ -9,10 +9,12 @@ npm ci
 npm run build
 npm run build:web
 
-# Cloud Functions installs production dependencies itself; it needs the manifest and the build.
-mkdir -p .deploy
+# One bundle per function, the loader as the package's main, and the code-cache trainer as its
+# gcp-build script (infra/bundle.mjs; Cloud Functions installs the dependencies itself and runs
+# gcp-build with the instances' own Node, so each function's V8 code cache is made there).
+node infra/bundle.mjs --out .deploy/app
 rm -f .deploy/source.zip
-zip -qr .deploy/source.zip package.json package-lock.json dist/functions dist/shared
+(cd .deploy/app && zip -qr ../source.zip package.json package-lock.json bundle)
 
 terraform -chdir=infra init -input=false
 # The APIs first: on a fresh project the other resources cannot even be planned without them.

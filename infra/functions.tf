@@ -14,6 +14,7 @@ locals {
   trigger_topics = {
     keepalive_tick = google_pubsub_topic.keepalive_tick.id
     morning_tick   = google_pubsub_topic.morning_tick.id
+    notices        = google_pubsub_topic.notices.id
   }
 }
 
@@ -35,12 +36,17 @@ resource "google_cloudfunctions2_function" "function" {
   }
 
   service_config {
-    available_memory      = "256M"
-    min_instance_count    = 0
-    max_instance_count    = 3
-    timeout_seconds       = each.value.trigger == "http" ? 60 : 300
-    service_account_email = google_service_account.function[each.key].email
-    environment_variables = merge(local.function_env, lookup(local.function_env_extra, each.key, {}))
+    # One whole vCPU: unset, 256M buys 0.167 vCPU, at which a cold start takes 5-6 times as long (each
+    # CPU-bound millisecond x6) and a renewal meets four of them. CPU-bound work bills about the same
+    # vCPU-seconds at either share, so the cost stays inside the free tier (docs/performance.md).
+    available_cpu                    = "1"
+    available_memory                 = "256M"
+    max_instance_request_concurrency = each.value.concurrency
+    min_instance_count               = 0
+    max_instance_count               = 3
+    timeout_seconds                  = each.value.trigger == "http" ? 60 : 300
+    service_account_email            = google_service_account.function[each.key].email
+    environment_variables            = merge(local.function_env, lookup(local.function_env_extra, each.key, {}))
 
     # Configuration secrets as environment variables (shared/adapters/gcp/envSecretReader.ts): resolved
     # by the platform when an instance starts, so a function that reads no token pair needs no Secret

@@ -45,6 +45,13 @@ resource "google_pubsub_topic_iam_member" "token_events_publisher" {
   member   = "serviceAccount:${google_service_account.function[each.key].email}"
 }
 
+resource "google_pubsub_topic_iam_member" "notices_publisher" {
+  for_each = { for name, f in local.functions : name => f if f.outbox }
+  topic    = google_pubsub_topic.notices.id
+  role     = "roles/pubsub.publisher"
+  member   = "serviceAccount:${google_service_account.function[each.key].email}"
+}
+
 # HTTP functions are public at the network level (Hosting rewrites and Telegram call them); every
 # route checks a session, an API key or Telegram's webhook secret itself.
 resource "google_cloud_run_service_iam_member" "public_http" {

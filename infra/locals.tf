@@ -27,16 +27,21 @@ locals {
   #   consumer: signs E*TRADE calls
   #   access:   reads token pairs; access_write also adds and disables versions
   #   events:   publishes token events
+  #   outbox:   queues notices for the notices function (NOTICES_TOPIC) instead of sending them itself
   #   telegram: answers bot commands (webhook secret); the webhook also exchanges codes pasted into the
-  #             chat (the PIN exchange's needs: consumer, access_write, events)
+  #             chat (the PIN exchange's needs: consumer, access_write, events, outbox)
+  # `concurrency`: requests one instance serves at once (max_instance_request_concurrency). At 1 vCPU
+  # (functions.tf) an HTTP instance takes several at once, so a page's status poll arriving beside
+  # another call does not start a second, cold instance; the Pub/Sub-driven runs stay one at a time.
   functions = {
-    requestToken    = { entry_point = "requestToken", trigger = "http", auth = true, notify = false, consumer = true, access = false, access_write = false, events = false, telegram = false }
-    exchangePin     = { entry_point = "exchangePin", trigger = "http", auth = true, notify = true, consumer = true, access = true, access_write = true, events = true, telegram = false }
-    status          = { entry_point = "status", trigger = "http", auth = true, notify = false, consumer = false, access = false, access_write = false, events = false, telegram = false }
-    actions         = { entry_point = "actions", trigger = "http", auth = true, notify = true, consumer = true, access = true, access_write = false, events = true, telegram = false }
-    keepAlive       = { entry_point = "keepAlive", trigger = "keepalive_tick", auth = false, notify = true, consumer = true, access = true, access_write = false, events = true, telegram = false }
-    telegramWebhook = { entry_point = "telegramWebhook", trigger = "http", auth = false, notify = true, consumer = true, access = true, access_write = true, events = true, telegram = true }
-    morningAlert    = { entry_point = "morningAlert", trigger = "morning_tick", auth = false, notify = true, consumer = false, access = false, access_write = false, events = false, telegram = false }
+    requestToken    = { entry_point = "requestToken", trigger = "http", concurrency = 8, auth = true, notify = false, consumer = true, access = false, access_write = false, events = false, outbox = false, telegram = false }
+    exchangePin     = { entry_point = "exchangePin", trigger = "http", concurrency = 8, auth = true, notify = true, consumer = true, access = true, access_write = true, events = true, outbox = true, telegram = false }
+    status          = { entry_point = "status", trigger = "http", concurrency = 8, auth = true, notify = false, consumer = false, access = false, access_write = false, events = false, outbox = false, telegram = false }
+    actions         = { entry_point = "actions", trigger = "http", concurrency = 8, auth = true, notify = true, consumer = true, access = true, access_write = false, events = true, outbox = false, telegram = false }
+    keepAlive       = { entry_point = "keepAlive", trigger = "keepalive_tick", concurrency = 1, auth = false, notify = true, consumer = true, access = true, access_write = false, events = true, outbox = false, telegram = false }
+    telegramWebhook = { entry_point = "telegramWebhook", trigger = "http", concurrency = 8, auth = false, notify = true, consumer = true, access = true, access_write = true, events = true, outbox = true, telegram = true }
+    morningAlert    = { entry_point = "morningAlert", trigger = "morning_tick", concurrency = 1, auth = false, notify = true, consumer = false, access = false, access_write = false, events = false, outbox = false, telegram = false }
+    notices         = { entry_point = "notices", trigger = "notices", concurrency = 1, auth = false, notify = true, consumer = false, access = false, access_write = false, events = false, outbox = false, telegram = false }
   }
 
   # The configuration secrets behind each need (the code's reads: shared/auth, shared/notify,
@@ -87,8 +92,12 @@ locals {
     NODE_ENV             = "production"
     GOOGLE_CLOUD_PROJECT = var.project_id
     TOKEN_EVENTS_TOPIC   = google_pubsub_topic.token_events.name
-    PAGE_URL             = local.page_url
-    TELEGRAM_CHAT_ID     = var.telegram_chat_id
+    NOTICES_TOPIC        = google_pubsub_topic.notices.name
+    # A sign-in starts status and the PIN flow's functions, the morning reminder the sign-in's, through
+    # the page's host (shared/app/warmUp.ts; docs/performance.md measures what it saves).
+    WARM_UP          = "1"
+    PAGE_URL         = local.page_url
+    TELEGRAM_CHAT_ID = var.telegram_chat_id
     # Empty: anyone in the chat may send commands and codes.
     TELEGRAM_ALLOWED_USER_IDS = join(",", var.telegram_allowed_user_ids)
     SLACK_ENABLED             = var.slack_enabled ? "1" : "0"

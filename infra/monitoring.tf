@@ -8,9 +8,10 @@ locals {
   # Every ERROR line the code writes means a state it could not record or an announcement it lost
   # (keepalive.unrecorded: the store was down; keepalive.announce_failed: an event or notice was lost;
   # pinflow.rollback_failed: a new token version is enabled but unrecorded until the next renewal;
-  # morning_notice.undelivered: the morning reminder reached no chat channel, Pub/Sub retries it).
+  # morning_notice.undelivered: the morning reminder reached no chat channel, Pub/Sub retries it;
+  # notice.undelivered: a queued notice reached no chat channel, Pub/Sub retries it).
   # The infra test checks these names against the code's log.error calls.
-  error_events = ["keepalive.unrecorded", "keepalive.announce_failed", "pinflow.rollback_failed", "morning_notice.undelivered"]
+  error_events = ["keepalive.unrecorded", "keepalive.announce_failed", "pinflow.rollback_failed", "morning_notice.undelivered", "notice.undelivered"]
 
   # keepAlive logs this at the end of every run; the scheduler runs it every 15 minutes.
   keepalive_finished_event = "keepalive.finished"

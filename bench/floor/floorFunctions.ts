@@ -3,8 +3,8 @@
  * The floor a function's cold start is compared with: a hello-world functions-framework function that
  * loads only the Google (and other heavy) clients that function truly needs, and nothing of ours.
  *
- * - BENCH_FLOOR_CLIENTS: comma list of firestore, secret-manager, pubsub, axios, telegraf (and zod, for
- *   A/B runs only); each is required at load, as a naive function would.
+ * - BENCH_FLOOR_CLIENTS: comma list of firestore, secret-manager, pubsub, axios, telegraf; each is
+ *   required at load, as a naive function would.
  * - BENCH_FLOOR_IO=1: each request also makes one round trip per client, in dependency order (the
  *   secret first, cached for the instance as ours is): the I/O our first request cannot avoid.
  *
@@ -18,8 +18,6 @@ const PACKAGES = {
   pubsub: '@google-cloud/pubsub',
   axios: 'axios',
   telegraf: 'telegraf',
-  // Not a client: for A/B runs that price our one heavy non-client dependency (config validation).
-  zod: 'zod',
 } as const;
 type Client = keyof typeof PACKAGES;
 

@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { freeLoopbackPort } from '../../test/global/freePort';
+import { type CpuGroup, joinCommand, processCpuMs } from './cpuQuota';
 
 /** functions-framework's own CLI entry (what `npx functions-framework` runs, minus npx). */
 const FF_MAIN = path.join(path.dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');
@@ -83,6 +85,8 @@ export class FunctionProcess {
     readonly env: Record<string, string>;
     /** Extra node flags (diagnosis: `--cpu-prof`, which NODE_OPTIONS refuses). */
     readonly nodeArgs?: readonly string[];
+    /** Run under this CPU quota from its first instruction (bench/support/cpuQuota.ts). */
+    readonly cpuGroup?: CpuGroup;
   }): Promise<FunctionProcess> {
     const port = await freeLoopbackPort();
     const n = ++spawned;
@@ -109,7 +113,10 @@ export class FunctionProcess {
       BENCH_DUMP_FILE: files.dump,
     };
     const spawnedAt = performance.now();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', log, log] });
+    const [command, argv] = options.cpuGroup
+      ? joinCommand(options.cpuGroup, [process.execPath, ...args])
+      : [process.execPath, args];
+    const child = spawn(command, argv, { env, stdio: ['ignore', log, log] });
     closeSync(log);
     return new FunctionProcess(child, port, spawnedAt, files);
   }
@@ -154,6 +161,26 @@ export class FunctionProcess {
     }
   }
 
+  /** Resolves when the port accepts a connection (tried every 2 ms, as a start-up probe would). */
+  async waitUntilListening(timeoutMs = 60_000): Promise<void> {
+    const deadline = this.spawnedAt + timeoutMs;
+    for (;;) {
+      if (this.exited) throw new Error(`the function process exited before listening:\n${this.logTail()}`);
+      const accepted = await new Promise<boolean>((resolve) => {
+        const socket = connect(this.port, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      });
+      if (accepted) return;
+      if (performance.now() > deadline)
+        throw new Error(`not listening within ${timeoutMs} ms:\n${this.logTail()}`);
+      await sleep(2);
+    }
+  }
+
   /** One request; rejects with ECONNREFUSED while nothing listens. */
   send(req: FirstRequest): Promise<Answer & { connectedAt: number; endedAt: number }> {
     return new Promise((resolve, reject) => {
@@ -181,6 +208,11 @@ export class FunctionProcess {
       r.once('error', reject);
       r.end(req.body);
     });
+  }
+
+  /** User + system CPU the process has used so far, ms (/proc/<pid>/stat). */
+  cpuMs(): number {
+    return processCpuMs(this.pid);
   }
 
   /** VmHWM (peak) and VmRSS from /proc: what the kernel charged the process, native memory included. */

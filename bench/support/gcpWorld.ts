@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
@@ -5,7 +8,7 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { ensureTopic } from '../../shared/adapters/gcp/pubSubEventBus';
 import { createContext } from '../../shared/app/createContext';
 import type { AppContext } from '../../shared/app/context';
-import { generateApiKey } from '../../shared/auth';
+import { createLoginLink, generateApiKey, LOGIN_TOKEN_PARAM } from '../../shared/auth';
 import { DEFAULT_TOKEN_EVENTS_TOPIC } from '../../shared/config';
 import { silentLogger } from '../../shared/log';
 import { exchangePin } from '../../shared/pinflow/exchangePin';
@@ -23,6 +26,8 @@ import type { EmulatorRun } from '../../test/global/emulatorRun';
 import { FIXED_TEST_ENV } from '../../test/global/testEnv';
 
 export const CHAT_ID = '424242';
+/** The topic infra creates for queued notices (infra/pubsub.tf). */
+export const NOTICES_TOPIC = 'etrade-oauth-notices';
 export const BOT_TOKEN = '7000000001:bench-bot-token';
 export const WEBHOOK_SECRET = 'bench-webhook-secret';
 const LOGIN_LINK_KEY = 'bench-login-link-key-0123456789-abcdefghijklmnop';
@@ -45,6 +50,7 @@ export class GcpWorld {
     private readonly smClient: SecretManagerServiceClient,
     readonly sim: EtradeSimulator,
     readonly bot: BotApiServer,
+    private readonly pageHost: Server,
   ) {
     ({ apiKey: this.apiKey, hash: this.apiKeyHash } = generateApiKey());
   }
@@ -57,7 +63,13 @@ export class GcpWorld {
     const sim = new EtradeSimulator({ consumers: [DEMO_CONSUMER] });
     await sim.start();
     const bot = await new BotApiServer({ tokens: [BOT_TOKEN], chats: [CHAT_ID] }).start();
-    return new GcpWorld(emulators, fake, client, sim, bot);
+    // The page's host, on loopback: warm-ups (WARM_UP=1, as infra deploys) land here and get 204.
+    const pageHost = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => pageHost.listen(0, '127.0.0.1', resolve));
+    return new GcpWorld(emulators, fake, client, sim, bot, pageHost);
   }
 
   /** Every configuration secret a deployment holds (bootstrap-secrets.sh), by id; Slack is off. */
@@ -86,9 +98,13 @@ export class GcpWorld {
       ETRADE_AUTHORIZE_BASE: this.sim.authorizeUrlBase,
       TELEGRAM_CHAT_ID: CHAT_ID,
       TELEGRAM_API_ROOT: this.bot.url,
-      PAGE_URL: 'https://tokens.example.com',
+      PAGE_URL: `http://127.0.0.1:${(this.pageHost.address() as AddressInfo).port}`,
+      // As infra sets it: exchangePin queues its notice (the renewal benchmark delivers the queue).
+      NOTICES_TOPIC,
       NODE_ENV: 'production',
       BENCH_SECRET_MANAGER_PORT: String(this.secretManager.port),
+      // A deploy bundle's Secret Manager client is out of the preload's reach: it reads this instead.
+      SECRET_MANAGER_EMULATOR_HOST: `127.0.0.1:${this.secretManager.port}`,
     };
   }
 
@@ -110,6 +126,7 @@ export class GcpWorld {
     );
     const project = new BenchProject(id, this);
     await ensureTopic(project.pubsub, DEFAULT_TOKEN_EVENTS_TOPIC);
+    await ensureTopic(project.pubsub, NOTICES_TOPIC);
     if (options.liveToken !== false) await project.issueToken('prod');
     return project;
   }
@@ -123,12 +140,20 @@ export class GcpWorld {
     });
   }
 
+  /** The token of a fresh sign-in link, as the morning reminder's button carries it. */
+  loginToken(pageUrl: string): string {
+    const { url } = createLoginLink({ key: LOGIN_LINK_KEY, pageUrl, now: new Date() });
+    return new URL(url).searchParams.get(LOGIN_TOKEN_PARAM) ?? '';
+  }
+
   /** The PIN a person reads off the authorize page after logging in. */
   pinFor(authorizeUrl: string): string {
     return this.sim.approve(new URL(authorizeUrl).searchParams.get('token') ?? '');
   }
 
   async close(): Promise<void> {
+    this.pageHost.closeAllConnections();
+    await new Promise((resolve) => this.pageHost.close(resolve));
     await this.smClient.close();
     await this.secretManager.close();
     await this.sim.close();

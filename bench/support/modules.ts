@@ -9,7 +9,6 @@ export const HEAVY_PACKAGES = [
   'telegraf',
   'axios',
   'date-fns',
-  'zod',
   'express',
 ] as const;
 

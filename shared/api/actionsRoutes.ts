@@ -3,6 +3,7 @@ import { MORNING_STAGES, runMorningStage } from '../alerts/morningStage';
 import { clearSessionCookie, issueSession, loadAuthKeys, redeemLoginLink } from '../auth';
 import { type Route, requireBoolean, requireOneOf, requireString } from '../http';
 import { runKeepAlive } from '../keepalive';
+import { RENEWAL_PATHS, sendWarmUps } from '../app/warmUp';
 import { claimLoginLinkSlot, loginLinkNotice } from '../notify/loginLinkNotice';
 import { findConnection } from '../pinflow/connections';
 import { cookieMode, requirePrincipal } from './guard';
@@ -19,11 +20,14 @@ export function actionsRoutes(ctx: AppContext): Route[] {
   };
 
   post(['/api/login'], async (request) => {
+    // The page calls status at once and the PIN flow next: their instances start while this one works.
+    const warming = ctx.config.warmUp ? sendWarmUps(ctx.pageUrl, RENEWAL_PATHS, { log: ctx.log }) : undefined;
     const token = requireString(request.body, 'token', { maxLength: 512 });
     const { loginLinkKey } = await loadAuthKeys(ctx.secrets);
     const now = ctx.clock.now();
     await redeemLoginLink({ key: loginLinkKey, token, now, ledger: ctx.ledger, log: ctx.log });
     const session = issueSession({ key: loginLinkKey, now, ...cookieMode(ctx) });
+    await warming;
     return {
       cookies: [session.cookie],
       body: { csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },

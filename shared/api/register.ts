@@ -1,6 +1,7 @@
 import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';
 import type { AppContext } from '../app/context';
 import { instanceContext } from '../app/instance';
+import { WARM_UP_HEADER, type WarmPart, warmUp } from '../app/warmUp';
 import { httpHandler, type Route } from '../http';
 import { readPubSubMessage, type PubSubMessage } from '../triggers/pubsubMessage';
 
@@ -10,17 +11,37 @@ import { readPubSubMessage, type PubSubMessage } from '../triggers/pubsubMessage
  */
 export function httpFunction(
   routes: (ctx: AppContext) => Route[],
-  options: { readonly maxBodyBytes?: number } = {},
+  options: {
+    readonly maxBodyBytes?: number;
+    /** What a warm-up builds besides the route table (shared/app/warmUp.ts). */
+    readonly warms?: readonly WarmPart[];
+  } = {},
 ): HttpFunction {
   const handlers = new WeakMap<AppContext, HttpFunction>();
-  return (req, res) => {
-    const ctx = instanceContext();
+  const warmed = new WeakMap<AppContext, Promise<void>>();
+  const handlerOf = (ctx: AppContext) => {
     let handler = handlers.get(ctx);
     if (!handler) {
-      handler = httpHandler(routes(ctx), { log: ctx.log, ...options });
+      handler = httpHandler(routes(ctx), { log: ctx.log, maxBodyBytes: options.maxBodyBytes });
       handlers.set(ctx, handler);
     }
-    return handler(req, res);
+    return handler;
+  };
+  return async (req, res) => {
+    const ctx = instanceContext();
+    // A warm-up: everything a first request builds, once per instance; then 204, whoever asked.
+    if (req.method === 'POST' && req.get(WARM_UP_HEADER) === '1') {
+      let warming = warmed.get(ctx);
+      if (!warming) {
+        handlerOf(ctx);
+        warming = warmUp(ctx, options.warms ?? []);
+        warmed.set(ctx, warming);
+      }
+      await warming;
+      res.status(204).end();
+      return;
+    }
+    return handlerOf(ctx)(req, res);
   };
 }
 

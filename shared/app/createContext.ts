@@ -10,6 +10,8 @@ import type { TelegramChat } from '../notify/telegramHtml';
 import { type Clock, systemClock } from '../ports/clock';
 import type { EventBus } from '../ports/eventBus';
 import type { Notifier } from '../ports/notifier';
+import type { NoticeOutbox } from '../ports/noticeOutbox';
+import { InlineNoticeOutbox } from '../adapters/local/inlineNoticeOutbox';
 import type { SecretReader } from '../ports/secretReader';
 import type { SecretVault } from '../ports/secretVault';
 import type { TokenLedger } from '../ports/tokenLedger';
@@ -89,6 +91,7 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
     if (overrides.notifier) return [{ name: 'local', notifier: onPage(overrides.notifier) }, ...chats];
     return adapters.channels(chats, onPage);
   };
+  const notifier = (): Notifier => once('notifier', () => fanOutNotifier(channels(), log));
   return {
     config,
     clock,
@@ -110,7 +113,12 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
       return overrides.events ?? once('events', adapters.events);
     },
     get notifier() {
-      return once('notifier', () => fanOutNotifier(channels(), log));
+      return notifier();
+    },
+    get outbox() {
+      return (
+        overrides.outbox ?? once('outbox', () => adapters.outbox() ?? new InlineNoticeOutbox(notifier()))
+      );
     },
     get telegram() {
       return telegram();
@@ -118,6 +126,7 @@ export function createContext(env: Env = process.env, overrides: ContextOverride
     get secrets() {
       return secrets();
     },
+    warmClients: () => adapters.warmClients(),
     get etrade() {
       // Lazy like the adapters: axios and the signer load only in functions that call E*TRADE.
       return (
@@ -136,6 +145,10 @@ interface Adapters {
   ledger(): TokenLedger;
   vault(): SecretVault;
   events(): EventBus;
+  /** A queue for notices, if the composition has one; else they go out in-line. */
+  outbox(): NoticeOutbox | undefined;
+  /** AppContext.warmClients. */
+  warmClients(): Promise<void>;
   /** The channels notices fan out to, given the configured chat channels and the page-link step. */
   channels(chats: Channel[], onPage: (notifier: Notifier) => Notifier): Channel[];
   secrets(): SecretReader;
@@ -152,6 +165,8 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
       new (require('../adapters/local/inProcessEventBus').InProcessEventBus)({
         onHandlerError: () => log.warn('events.handler_failed'),
       }),
+    outbox: () => undefined,
+    warmClients: async () => undefined,
     // The console is the local "chat"; a configured Telegram chat or Slack channel gets the notices too.
     channels: (chats, onPage) => [
       {
@@ -168,12 +183,20 @@ function localAdapters(env: Env, clock: Clock, log: Logger): Adapters {
 function gcpAdapters(config: AppConfig, env: Env, log: Logger, clients: GcpClients): Adapters {
   const projectId = config.gcpProjectId as string; // loadConfig requires it when useGcp
   const once = memo();
+  const built = new Set<string>();
+  const pubsub = () =>
+    once('pubsub', () => {
+      built.add('pubsub');
+      return clients.pubsub ?? new (require('@google-cloud/pubsub').PubSub)({ projectId });
+    });
   const secretManager = () =>
-    once(
-      'secretManager',
-      () =>
-        clients.secretManager ?? new (require('@google-cloud/secret-manager').SecretManagerServiceClient)(),
-    );
+    once('secretManager', () => {
+      built.add('secretManager');
+      return (
+        clients.secretManager ??
+        new (require('@google-cloud/secret-manager').SecretManagerServiceClient)(secretManagerEmulator(env))
+      );
+    });
   return {
     ledger: () =>
       new (require('../adapters/gcp/firestoreTokenLedger').FirestoreTokenLedger)(
@@ -182,12 +205,37 @@ function gcpAdapters(config: AppConfig, env: Env, log: Logger, clients: GcpClien
     vault: () =>
       new (require('../adapters/gcp/secretManagerVault').SecretManagerVault)(secretManager(), projectId),
     events: () =>
-      new (require('../adapters/gcp/pubSubEventBus').PubSubEventBus)(
-        clients.pubsub ?? new (require('@google-cloud/pubsub').PubSub)({ projectId }),
-        config.tokenEventsTopic,
-      ),
+      new (require('../adapters/gcp/pubSubEventBus').PubSubEventBus)(pubsub(), config.tokenEventsTopic),
+    outbox: () =>
+      config.noticesTopic === undefined
+        ? undefined
+        : new (require('../adapters/gcp/pubSubNoticeOutbox').PubSubNoticeOutbox)(
+            pubsub(),
+            config.noticesTopic,
+          ),
     // With no chat channel configured, notices at least reach Cloud Logging (without links).
     channels: (chats) => (chats.length > 0 ? chats : [{ name: 'log', notifier: cloudLoggingNotifier(log) }]),
+    warmClients: async () => {
+      const jobs: Promise<unknown>[] = [];
+      if (built.has('secretManager')) {
+        const client = secretManager() as GapicClient & { secretManagerServiceStub: Promise<Stub> };
+        jobs.push(client.initialize().then(() => client.secretManagerServiceStub.then(connect)));
+      }
+      if (built.has('pubsub')) {
+        // The publisher's generated client, as the first publish would make it (PubSub makes it lazily).
+        const client = pubsub() as { getClientAsync_(c: { client: string }): Promise<GapicClient> };
+        jobs.push(
+          client.getClientAsync_({ client: 'PublisherClient' }).then((publisher) =>
+            publisher
+              .initialize()
+              .then(() => (publisher as unknown as { publisherStub: Promise<Stub> }).publisherStub)
+              .then(connect),
+          ),
+        );
+      }
+      const results = await Promise.allSettled(jobs);
+      if (results.some((r) => r.status === 'rejected')) log.warn('warm_up.clients_failed');
+    },
     // Configuration secrets mounted as environment variables (infra/functions.tf) cost no client and no
     // round trip; Secret Manager is asked only for one that is not mounted.
     secrets: () =>
@@ -199,6 +247,33 @@ function gcpAdapters(config: AppConfig, env: Env, log: Logger, clients: GcpClien
           ),
       }),
   };
+}
+
+/**
+ * SECRET_MANAGER_EMULATOR_HOST (`host:port`), like FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST,
+ * which those clients read themselves: Secret Manager has no such variable, so the benchmarks point a
+ * function process (bundled or not) at the Secret Manager fake (plaintext, no credentials) this way.
+ */
+function secretManagerEmulator(env: Env): Record<string, unknown> | undefined {
+  const host = env.SECRET_MANAGER_EMULATOR_HOST;
+  const match = host === undefined ? null : /^(.+):(\d+)$/.exec(host);
+  if (!match) return undefined;
+  // The credentials must come from the grpc-js copy the client's google-gax uses (an instanceof check).
+  const { grpc } = require('google-gax');
+  return { apiEndpoint: match[1], port: Number(match[2]), sslCreds: grpc.credentials.createInsecure() };
+}
+
+/** A Google generated (GAPIC) client: `initialize` loads its protos and makes its gRPC stub. */
+interface GapicClient {
+  initialize(): Promise<unknown>;
+}
+interface Stub {
+  getChannel?(): { getConnectivityState(tryToConnect: boolean): unknown };
+}
+
+/** Starts the stub's connection (TCP, TLS, HTTP/2) without a call; gRPC connects lazily otherwise. */
+function connect(stub: Stub): void {
+  stub.getChannel?.().getConnectivityState(true);
 }
 
 function cloudLoggingNotifier(log: Logger): Notifier {

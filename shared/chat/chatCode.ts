@@ -6,7 +6,7 @@ import type { FlowSummary } from '../ports/tokenLedger';
 
 type Ctx = Pick<
   AppContext,
-  'config' | 'clock' | 'ledger' | 'vault' | 'events' | 'notifier' | 'etrade' | 'log'
+  'config' | 'clock' | 'ledger' | 'vault' | 'events' | 'notifier' | 'outbox' | 'etrade' | 'log'
 >;
 
 /** What became of a code pasted into the chat. */

@@ -1,7 +1,5 @@
-import { z } from 'zod';
-
 import { ETRADE_ENVIRONMENTS, type EtradeEndpoints, type EtradeEnvironment } from '../etrade/endpoints';
-import { baseUrl, calendarDateString, expected } from './fields';
+import { type Issues, type Path, baseUrl, calendarDateString, expected, matching } from './fields';
 
 /** One E*TRADE login under one consumer key. */
 export interface Connection {
@@ -44,44 +42,87 @@ const CONNECTION_FIELDS = [
   'authorizeBase',
 ] as const;
 
-/** One element of `ETRADE_CONNECTIONS`. Unknown fields are errors: a typo must not pass silently. */
-export const connectionEntrySchema = z.strictObject(
-  {
-    id: z.string({ error: expected('a string') }).regex(CONNECTION_ID_PATTERN, {
-      error: expected('lowercase letters, digits and "-", starting with a letter, at most 30 characters'),
-    }),
-    environment: z.enum(ETRADE_ENVIRONMENTS, {
-      error: expected(ETRADE_ENVIRONMENTS.map((e) => `"${e}"`).join(' | ')),
-    }),
-    label: z
-      .string({ error: expected('a string') })
-      .trim()
-      .min(1, { error: 'expected a non-empty label' })
-      .max(LABEL_MAX_CHARS, { error: `expected at most ${LABEL_MAX_CHARS} characters` })
-      .optional(),
-    // Not echoed: someone may paste the consumer secret itself here by mistake.
-    consumerSecretId: z
-      .string({ error: expected('a string', { echo: false }) })
-      .regex(SECRET_ID_PATTERN, {
-        error: expected('a Secret Manager secret id (letters, digits, "-", "_", at most 255)', {
-          echo: false,
-        }),
-      })
-      .optional(),
-    consumerKeyCreatedAt: calendarDateString.optional(),
-    oauthBase: baseUrl.optional(),
-    apiBase: baseUrl.optional(),
-    authorizeBase: baseUrl.optional(),
-  },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field (known: ${CONNECTION_FIELDS.join(', ')})`
-        : expected('an object')(issue),
-  },
-);
+/** One element of `ETRADE_CONNECTIONS`, validated. */
+export interface ConnectionEntry {
+  readonly id: string;
+  readonly environment: EtradeEnvironment;
+  readonly label?: string;
+  readonly consumerSecretId?: string;
+  readonly consumerKeyCreatedAt?: string;
+  readonly oauthBase?: string;
+  readonly apiBase?: string;
+  readonly authorizeBase?: string;
+}
 
-export type ConnectionEntry = z.output<typeof connectionEntrySchema>;
+const ENVIRONMENT_WORDS = ETRADE_ENVIRONMENTS.map((e) => `"${e}"`).join(' | ');
+
+/**
+ * One element of `ETRADE_CONNECTIONS` at `path`, or undefined after recording its issues. Unknown
+ * fields are errors (a typo must not pass silently), named without their values.
+ */
+export function readConnectionEntry(issues: Issues, path: Path, raw: unknown): ConnectionEntry | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return issues.add(path, expected('an object')(raw));
+  }
+  const fields = raw as Record<string, unknown>;
+  const before = issues.list.length;
+  const at = (field: string) => [...path, field];
+  const id =
+    typeof fields.id === 'string'
+      ? matching(
+          issues,
+          at('id'),
+          fields.id,
+          CONNECTION_ID_PATTERN,
+          'lowercase letters, digits and "-", starting with a letter, at most 30 characters',
+        )
+      : issues.add(at('id'), expected('a string')(fields.id));
+  const environment = (ETRADE_ENVIRONMENTS as readonly unknown[]).includes(fields.environment)
+    ? (fields.environment as EtradeEnvironment)
+    : issues.add(at('environment'), expected(ENVIRONMENT_WORDS)(fields.environment));
+  const entry: Record<string, string | undefined> = { id, environment };
+  if (fields.label !== undefined) entry.label = label(issues, at('label'), fields.label);
+  if (fields.consumerSecretId !== undefined) {
+    // Not echoed: someone may paste the consumer secret itself here by mistake.
+    entry.consumerSecretId =
+      typeof fields.consumerSecretId === 'string'
+        ? matching(
+            issues,
+            at('consumerSecretId'),
+            fields.consumerSecretId,
+            SECRET_ID_PATTERN,
+            'a Secret Manager secret id (letters, digits, "-", "_", at most 255)',
+            { echo: false },
+          )
+        : issues.add(at('consumerSecretId'), expected('a string', { echo: false })(fields.consumerSecretId));
+  }
+  if (fields.consumerKeyCreatedAt !== undefined) {
+    entry.consumerKeyCreatedAt = calendarDateString(
+      issues,
+      at('consumerKeyCreatedAt'),
+      fields.consumerKeyCreatedAt,
+    );
+  }
+  for (const field of ['oauthBase', 'apiBase', 'authorizeBase'] as const) {
+    if (fields[field] !== undefined) entry[field] = baseUrl(issues, at(field), fields[field]);
+  }
+  for (const key of Object.keys(fields)) {
+    if (!(CONNECTION_FIELDS as readonly string[]).includes(key)) {
+      issues.add(at(key), `unknown field (known: ${CONNECTION_FIELDS.join(', ')})`);
+    }
+  }
+  return issues.list.length === before ? (entry as unknown as ConnectionEntry) : undefined;
+}
+
+/** Trimmed, 1 to LABEL_MAX_CHARS characters. */
+function label(issues: Issues, path: Path, value: unknown): string | undefined {
+  if (typeof value !== 'string') return issues.add(path, expected('a string')(value));
+  const trimmed = value.trim();
+  if (trimmed.length < 1) return issues.add(path, 'expected a non-empty label');
+  if (trimmed.length > LABEL_MAX_CHARS)
+    return issues.add(path, `expected at most ${LABEL_MAX_CHARS} characters`);
+  return trimmed;
+}
 
 /** Ids must be unique within the list; returns each repeat with the index of its first use. */
 export function duplicateIds(entries: readonly { id: string }[]): { index: number; firstIndex: number }[] {

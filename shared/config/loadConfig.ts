@@ -1,18 +1,16 @@
-import { z } from 'zod';
-
 import { resolveEndpoints } from '../etrade/endpoints';
 import { NEW_YORK } from '../time/newYork';
-import { type ChannelConfig, channelSettings, switchSetting, toChannelConfig } from './channels';
-import { type ConfigIssue, ConfigError, formatPath } from './configError';
+import { type ChannelConfig, channelConfig, switchSetting } from './channels';
+import { type ConfigIssue, ConfigError } from './configError';
 import {
   type Connection,
   type ConnectionEntry,
-  connectionEntrySchema,
   duplicateIds,
   mergeConnectionEntries,
+  readConnectionEntry,
   toConnection,
 } from './connections';
-import { expected, integerSetting } from './fields';
+import { Issues, expected, integerSetting, matching } from './fields';
 
 export interface AppConfig extends ChannelConfig {
   /** Defaults first (`prod`, `sandbox`), then the connections `ETRADE_CONNECTIONS` adds. */
@@ -29,8 +27,19 @@ export interface AppConfig extends ChannelConfig {
   /** Required when `useGcp`; otherwise whatever the environment says, if anything. */
   readonly gcpProjectId?: string;
   readonly tokenEventsTopic: string;
+  /**
+   * Pub/Sub topic that queues notices for the `notices` function (with USE_GCP): a function that
+   * announces something then waits for the queue, never for a chat channel. Unset: notices go out in-line.
+   */
+  readonly noticesTopic?: string;
   /** Firestore, Secret Manager and Pub/Sub adapters instead of the local ones. */
   readonly useGcp: boolean;
+  /**
+   * Warm the functions a renewal meets next (shared/app/warmUp.ts): on a sign-in, status and the PIN
+   * flow's; on the morning reminder, the sign-in's. Requests go to PAGE_URL, so only where that is
+   * the deployed page (infra sets WARM_UP=1).
+   */
+  readonly warmUp: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -51,78 +60,100 @@ const PROJECT_ID_PATTERN = /^(?:[a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$
 // Pub/Sub's rule for topic ids; the `goog` prefix is reserved.
 const TOPIC_ID_PATTERN = /^(?!goog)[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/;
 
-const projectId = z.string().regex(PROJECT_ID_PATTERN, { error: expected('a Google Cloud project id') });
+const PROJECT_ID = 'a Google Cloud project id';
 
-/** `ETRADE_CONNECTIONS` holds JSON text; a parse failure is reported like any other field issue. */
-const connectionList = z
-  .string()
-  .transform((text, ctx): unknown => {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      // Only the position: the parser's message quotes the text, which should not reach a log.
-      const at = /at position \d+/.exec((err as Error).message);
-      ctx.addIssue({ code: 'custom', message: `invalid JSON${at ? ` (${at[0]})` : ''}` });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z
-      .array(connectionEntrySchema, { error: expected('a JSON array of connections') })
-      .superRefine((entries, ctx) => {
-        for (const { index, firstIndex } of duplicateIds(entries)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [index, 'id'],
-            message: `duplicate id ${JSON.stringify(entries[index].id)} (also ETRADE_CONNECTIONS[${firstIndex}])`,
-          });
-        }
-      }),
-  );
-
-/** The variables this app reads; every other variable in the environment is ignored. */
-const envSchema = z.object({
-  ETRADE_CONNECTIONS: connectionList.optional(),
-  KEEPALIVE_LEAD_MINUTES: integerSetting(1, 119).default(DEFAULT_KEEPALIVE_LEAD_MINUTES),
-  STATUS_MAX_AGE_MS: integerSetting(0, MAX_STATUS_MAX_AGE_MS).optional(),
-  GOOGLE_CLOUD_PROJECT: projectId.optional(),
-  GCLOUD_PROJECT: projectId.optional(),
-  TOKEN_EVENTS_TOPIC: z
-    .string()
-    .regex(TOPIC_ID_PATTERN, { error: expected('a Pub/Sub topic id') })
-    .default(DEFAULT_TOKEN_EVENTS_TOPIC),
-  USE_GCP: switchSetting(),
-  ...channelSettings,
-});
+/** `ETRADE_CONNECTIONS` holds JSON text: a list of entries, ids unique. Undefined after any issue. */
+function readConnectionList(issues: Issues, text: string): ConnectionEntry[] | undefined {
+  const path = ['ETRADE_CONNECTIONS'];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    // Only the position: the parser's message quotes the text, which should not reach a log.
+    const at = /at position \d+/.exec((err as Error).message);
+    return issues.add(path, `invalid JSON${at ? ` (${at[0]})` : ''}`);
+  }
+  if (!Array.isArray(parsed)) return issues.add(path, expected('a JSON array of connections')(parsed));
+  const before = issues.list.length;
+  const entries = parsed.map((raw, index) => readConnectionEntry(issues, [...path, index], raw));
+  const named = parsed.flatMap((raw: unknown, index) => {
+    const id = (raw as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? [{ id, index }] : [];
+  });
+  for (const { index, firstIndex } of duplicateIds(named.map(({ id }) => ({ id })))) {
+    issues.add(
+      [...path, named[index].index, 'id'],
+      `duplicate id ${JSON.stringify(named[index].id)} (also ETRADE_CONNECTIONS[${named[firstIndex].index}])`,
+    );
+  }
+  return issues.list.length === before ? (entries as ConnectionEntry[]) : undefined;
+}
 
 /**
  * Reads and validates the whole configuration once, at start-up. Throws a ConfigError listing every
- * issue, each naming its variable and path; never returns a half-valid config.
+ * issue, each naming its variable and path; never returns a half-valid config. Only the variables
+ * below are read; every other variable in the environment is ignored.
  */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
-  const issues: ConfigIssue[] = parsed.success ? [] : parsed.error.issues.flatMap(toConfigIssues);
+  const issues = new Issues();
+  const entries =
+    env.ETRADE_CONNECTIONS === undefined ? [] : readConnectionList(issues, env.ETRADE_CONNECTIONS);
+  const keepAliveLeadMinutes = integerSetting(
+    issues,
+    'KEEPALIVE_LEAD_MINUTES',
+    env.KEEPALIVE_LEAD_MINUTES,
+    1,
+    119,
+  );
+  const statusMaxAgeMs = integerSetting(
+    issues,
+    'STATUS_MAX_AGE_MS',
+    env.STATUS_MAX_AGE_MS,
+    0,
+    MAX_STATUS_MAX_AGE_MS,
+  );
+  const project = (name: 'GOOGLE_CLOUD_PROJECT' | 'GCLOUD_PROJECT') =>
+    env[name] === undefined ? undefined : matching(issues, [name], env[name], PROJECT_ID_PATTERN, PROJECT_ID);
+  // Both are checked, though the first wins.
+  const [google, gcloud] = [project('GOOGLE_CLOUD_PROJECT'), project('GCLOUD_PROJECT')];
+  const gcpProjectId = google ?? gcloud;
+  const tokenEventsTopic =
+    env.TOKEN_EVENTS_TOPIC === undefined
+      ? DEFAULT_TOKEN_EVENTS_TOPIC
+      : matching(
+          issues,
+          ['TOKEN_EVENTS_TOPIC'],
+          env.TOKEN_EVENTS_TOPIC,
+          TOPIC_ID_PATTERN,
+          'a Pub/Sub topic id',
+        );
+  const noticesTopic =
+    env.NOTICES_TOPIC === undefined
+      ? undefined
+      : matching(issues, ['NOTICES_TOPIC'], env.NOTICES_TOPIC, TOPIC_ID_PATTERN, 'a Pub/Sub topic id');
+  const useGcp = switchSetting(issues, 'USE_GCP', env.USE_GCP);
+  const warmUp = switchSetting(issues, 'WARM_UP', env.WARM_UP);
+  const channels = channelConfig(issues, env);
   // Checked on the raw values so it is reported even when other fields are broken too.
   if ((env.USE_GCP === '1' || env.USE_GCP === 'true') && !env.GOOGLE_CLOUD_PROJECT && !env.GCLOUD_PROJECT) {
-    issues.push({
-      path: 'GOOGLE_CLOUD_PROJECT',
-      message: 'required when USE_GCP is on (GCLOUD_PROJECT is also accepted)',
-    });
+    issues.add(['GOOGLE_CLOUD_PROJECT'], 'required when USE_GCP is on (GCLOUD_PROJECT is also accepted)');
   }
-  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  if (issues.list.length > 0 || entries === undefined || tokenEventsTopic === undefined) {
+    throw new ConfigError(issues.list);
+  }
 
-  const settings = parsed.data;
-  const connections = resolveConnections(mergeConnectionEntries(settings.ETRADE_CONNECTIONS ?? []), env);
-  const gcpProjectId = settings.GOOGLE_CLOUD_PROJECT ?? settings.GCLOUD_PROJECT;
+  const connections = resolveConnections(mergeConnectionEntries(entries), env);
   return Object.freeze({
     connections: Object.freeze(connections),
-    keepAliveLeadMinutes: settings.KEEPALIVE_LEAD_MINUTES,
-    statusMaxAgeMs: settings.STATUS_MAX_AGE_MS ?? (settings.USE_GCP ? DEFAULT_STATUS_MAX_AGE_MS : 0),
+    keepAliveLeadMinutes: keepAliveLeadMinutes ?? DEFAULT_KEEPALIVE_LEAD_MINUTES,
+    statusMaxAgeMs: statusMaxAgeMs ?? (useGcp ? DEFAULT_STATUS_MAX_AGE_MS : 0),
     timeZone: NEW_YORK,
     ...(gcpProjectId !== undefined ? { gcpProjectId } : {}),
-    tokenEventsTopic: settings.TOKEN_EVENTS_TOPIC,
-    useGcp: settings.USE_GCP,
-    ...toChannelConfig(settings),
+    tokenEventsTopic,
+    ...(noticesTopic !== undefined ? { noticesTopic } : {}),
+    useGcp,
+    warmUp,
+    ...channels,
   });
 }
 
@@ -148,12 +179,4 @@ function resolveConnections(entries: readonly ConnectionEntry[], env: Env): Conn
   });
   if (issues.size > 0) throw new ConfigError([...issues.values()]);
   return connections as Connection[];
-}
-
-/** One issue per unknown key, so each reads `ETRADE_CONNECTIONS[0].enviroment: unknown field …`. */
-function toConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: issue.message }));
-  }
-  return [{ path: formatPath(issue.path), message: issue.message }];
 }

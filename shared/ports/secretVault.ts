@@ -32,8 +32,10 @@ export interface SecretVault {
   /**
    * Destroys disabled versions except the newest `keepDisabled` (kept for a manual rollback); returns
    * how many it destroyed. Disabled versions are billed like enabled ones, one more each renewal.
+   * With `below`, only versions older than it are considered (kept or destroyed): a caller disabling
+   * `below` at the same moment can prune beside it without racing it.
    */
-  destroyDisabledVersions(connectionId: string, keepDisabled: number): Promise<number>;
+  destroyDisabledVersions(connectionId: string, keepDisabled: number, below?: string): Promise<number>;
 }
 
 /** `etrade-oauth-{connection}-access`: the Secret Manager secret id of a connection's token pair. */

@@ -19,7 +19,11 @@ import { useFakeSecretManager } from '../support/fakeSecretManager';
 let client: SecretManagerServiceClient;
 let projects = 0;
 
-useFakeSecretManager((started) => ({ client } = started));
+let fakePort = 0;
+useFakeSecretManager((started) => {
+  ({ client } = started);
+  fakePort = started.fake.port;
+});
 
 /** A fresh project holding `secrets`, one version each, as infra/bootstrap-secrets.sh leaves them. */
 async function secretManagerProject(secrets: Readonly<Record<string, string>>): Promise<string> {
@@ -156,6 +160,19 @@ describe('the composition root on GCP', () => {
     await expect(ctx.secrets.read(SECRET_IDS.apiKeyHash)).resolves.toBe('hash-from-env');
     await expect(ctx.secrets.read('etrade-oauth-prod-consumer')).resolves.toBe('{"key":"k","secret":"s"}');
     await expect(ctx.secrets.read(SECRET_IDS.loginLinkKey)).resolves.toBeUndefined();
+  });
+
+  it('builds its own Secret Manager client for SECRET_MANAGER_EMULATOR_HOST, as the benchmarks run it', async () => {
+    const project = await secretManagerProject({ 'etrade-oauth-prod-consumer': '{"key":"k","secret":"e"}' });
+    const ctx = createContext(
+      {
+        ...gcpEnv({}),
+        GOOGLE_CLOUD_PROJECT: project,
+        SECRET_MANAGER_EMULATOR_HOST: `127.0.0.1:${fakePort}`,
+      },
+      { log: silentLogger },
+    );
+    await expect(ctx.secrets.read('etrade-oauth-prod-consumer')).resolves.toBe('{"key":"k","secret":"e"}');
   });
 
   it('does not read SECRET_* variables in the local mode: the embedded store is the one place', async () => {

@@ -40,6 +40,7 @@ describe('loadConfig defaults', () => {
       timeZone: 'America/New_York',
       tokenEventsTopic: 'etrade-oauth-token-events',
       useGcp: false,
+      warmUp: false,
       telegramApiRoot: 'https://api.telegram.org',
       slackEnabled: false,
     });
@@ -91,6 +92,20 @@ describe('base settings', () => {
     [undefined, false],
   ])('USE_GCP=%p → useGcp %p', (value, useGcp) => {
     expect(loadConfig({ USE_GCP: value, GCLOUD_PROJECT: 'my-trading-project' }).useGcp).toBe(useGcp);
+  });
+
+  it.each([
+    ['1', true],
+    ['0', false],
+    [undefined, false],
+  ])('WARM_UP=%p → warmUp %p; anything else is refused', (value, warmUp) => {
+    expect(loadConfig({ WARM_UP: value }).warmUp).toBe(warmUp);
+    expect(configError({ WARM_UP: 'yes' }).message).toContain('WARM_UP: expected "1" | "true"');
+  });
+
+  it('queues notices on NOTICES_TOPIC only when it is set', () => {
+    expect(loadConfig({ NOTICES_TOPIC: 'etrade-oauth-notices' }).noticesTopic).toBe('etrade-oauth-notices');
+    expect(loadConfig({})).not.toHaveProperty('noticesTopic');
   });
 
   it('takes the project from GCLOUD_PROJECT too, preferring GOOGLE_CLOUD_PROJECT', () => {
@@ -164,6 +179,8 @@ describe('base settings', () => {
     ['TOKEN_EVENTS_TOPIC', 'goog-events'],
     ['TOKEN_EVENTS_TOPIC', 'token events'],
     ['TOKEN_EVENTS_TOPIC', ''],
+    ['NOTICES_TOPIC', 'goog-notices'],
+    ['NOTICES_TOPIC', ''],
   ])('refuses %s=%p, naming it', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(`${name}: expected`);
   });

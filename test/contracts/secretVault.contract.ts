@@ -88,6 +88,21 @@ export function secretVaultContract(name: string, make: () => Promise<SecretVaul
       await expect(vault.destroyDisabledVersions('alpha', -1)).rejects.toThrow(RangeError);
     });
 
+    it('prunes only below a version when asked, so it can run beside the disabling of that version', async () => {
+      for (let i = 1; i <= 5; i++) await vault.putTokenPair('alpha', pair(i));
+      for (const v of ['1', '2', '3']) await vault.disableVersion('alpha', v);
+      // 4 is still enabled (being disabled elsewhere at this moment); 5 is the new current one.
+
+      await expect(vault.destroyDisabledVersions('alpha', 0, '4')).resolves.toBe(3);
+      await vault.disableOlderVersions('alpha', '5');
+
+      await expect(vault.readTokenPair('alpha')).resolves.toEqual({ pair: pair(5), version: '5' });
+      // Nothing at or above `below` was touched: 4, disabled meanwhile, is the one kept for a rollback.
+      await expect(vault.destroyDisabledVersions('alpha', 1)).resolves.toBe(0);
+      await expect(vault.destroyDisabledVersions('alpha', 0, '4')).resolves.toBe(0);
+      await expect(vault.destroyDisabledVersions('alpha', 0, 'x')).rejects.toThrow(TypeError);
+    });
+
     it('disables one version alone; the newest enabled one before it is read instead', async () => {
       for (let i = 1; i <= 3; i++) await vault.putTokenPair('alpha', pair(i));
 

@@ -1,15 +1,22 @@
 import type { Server } from 'node:http';
+import { PubSub } from '@google-cloud/pubsub';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import type { AddressInfo } from 'node:net';
 
 import { generateApiKey } from '../../shared/auth';
 import { silentLogger } from '../../shared/log';
+import type { AppContext } from '../../shared/app/context';
+import { ensureTopic } from '../../shared/adapters/gcp/pubSubEventBus';
+import { WARM_UP_HEADER } from '../../shared/app/warmUp';
 import { SECRET_IDS } from '../../shared/ports/secretReader';
+import { startPinFlow } from '../../shared/pinflow/startPinFlow';
 import { BotApiServer } from '../fakes/botApiServer';
+import { secretManagerClientOptions, startFakeSecretManager } from '../fakes/secretManagerServer';
 import { TEST_PROJECT_ID } from '../global/testEnv';
 import { CANARY_BOT_TOKEN, CANARY_WEBHOOK_SECRET, TELEGRAM_CHAT } from '../support/canaries';
 import { deployedEnv, type DeployedEnv } from '../support/deployedEnv';
 import { LOGIN_LINK_KEY } from '../support/localWorld';
-import { CANARY_CONSUMER, SimulatedEtrade } from '../support/simulatedEtrade';
+import { CANARY_CONSUMER, SimulatedEtrade, loginAndReadPin } from '../support/simulatedEtrade';
 
 /**
  * What a fresh instance loads to serve its first request: the deployed entry point (functions/index.ts)
@@ -36,6 +43,9 @@ for (const [name, request] of Object.entries(WATCHED) as [Watched, string][]) {
     return jest.requireActual(request);
   });
 }
+
+const EVENTS_TOPIC = 'etrade-oauth-token-events';
+const NOTICES_TOPIC = 'etrade-oauth-notices';
 
 // 08:31 New York time on a trading day (Monday): the morning reminder's window.
 const NOW = '2026-11-30T13:31:00Z';
@@ -77,9 +87,21 @@ interface FirstRequest {
 async function firstRequest(
   name: string,
   request: FirstRequest,
-): Promise<{ status: number; loaded: Watched[] }> {
+  /** Runs in the fresh registry before the request (e.g. a flow for exchangePin); its answer is the body. */
+  prepare?: (ctx: AppContext) => Promise<unknown>,
+  /** Google clients handed in besides Firestore (the Secret Manager fake needs a plaintext channel). */
+  clients: { secretManager?: SecretManagerServiceClient } = {},
+  /** Send a warm-up first: `warmedUp` is what the registry loaded up to it, `loaded` what came after. */
+  warmUpFirst = false,
+): Promise<{ status: number; loaded: Watched[]; warmedUp?: Watched[] }> {
   loaded.clear();
   let status = 0;
+  let warmedUp: Watched[] | undefined;
+  const projectId = `${TEST_PROJECT_ID}-loads-${++projects}`;
+  // The topics infra creates, in this project (the client here is the test's, outside the registry).
+  const pubsub = new PubSub({ projectId });
+  await Promise.all([ensureTopic(pubsub, EVENTS_TOPIC), ensureTopic(pubsub, NOTICES_TOPIC)]);
+  await pubsub.close();
   await jest.isolateModulesAsync(async () => {
     /* eslint-disable @typescript-eslint/no-require-imports -- loaded inside the fresh registry */
     require('../../functions');
@@ -88,7 +110,6 @@ async function firstRequest(
     const { createContext } = require('../../shared/app/createContext');
     const { Firestore } = require('@google-cloud/firestore');
     /* eslint-enable @typescript-eslint/no-require-imports */
-    const projectId = `${TEST_PROJECT_ID}-loads-${++projects}`;
     const env = {
       USE_GCP: '1',
       GOOGLE_CLOUD_PROJECT: projectId,
@@ -98,32 +119,39 @@ async function firstRequest(
       TELEGRAM_CHAT_ID: TELEGRAM_CHAT,
       TELEGRAM_API_ROOT: bot.url,
       PAGE_URL: 'https://tokens.example.com',
+      // As infra sets them for every function (local.function_env).
+      TOKEN_EVENTS_TOPIC: EVENTS_TOPIC,
+      NOTICES_TOPIC,
       ...deployed.secrets(name, (id) => secretValues[id]),
     };
     // Only the Firestore client is handed in, so the test can close it; everything else is built
     // from the environment as on a deployed instance.
     const firestore = new Firestore({ projectId });
-    useContext(
-      createContext(env, {
-        gcp: { firestore },
-        clock: { now: () => new Date(etrade.now) },
-        log: silentLogger,
-      }),
-    );
+    const ctx: AppContext = createContext(env, {
+      gcp: { firestore, ...clients },
+      clock: { now: () => new Date(etrade.now) },
+      log: silentLogger,
+    });
+    useContext(ctx);
+    const body = prepare ? await prepare(ctx) : request.body;
     const server: Server = getTestServer(name);
     try {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const response = await fetch(
-        `http://127.0.0.1:${(server.address() as AddressInfo).port}${request.path}`,
-        {
-          method: request.method ?? 'POST',
-          headers: {
-            ...(request.body !== undefined && { 'content-type': 'application/json' }),
-            ...request.headers,
-          },
-          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${request.path}`;
+      if (warmUpFirst) {
+        const warm = await fetch(url, { method: 'POST', headers: { [WARM_UP_HEADER]: '1' } });
+        expect(warm.status).toBe(204);
+        warmedUp = [...loaded].sort();
+        loaded.clear();
+      }
+      const response = await fetch(url, {
+        method: request.method ?? 'POST',
+        headers: {
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+          ...request.headers,
         },
-      );
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       await response.text();
       status = response.status;
     } finally {
@@ -132,7 +160,7 @@ async function firstRequest(
       await firestore.terminate();
     }
   });
-  return { status, loaded: [...loaded].sort() };
+  return { status, loaded: [...loaded].sort(), ...(warmedUp && { warmedUp }) };
 }
 
 const bearer = { authorization: `Bearer ${api.apiKey}` };
@@ -197,6 +225,67 @@ describe('a fresh instance serving its first request loads only what that functi
       expect: 200,
     });
     expect(first).toEqual({ status: 200, loaded: ['telegraf'] });
+    expect(bot.sent().length).toBe(sent + 1);
+  });
+
+  it('exchangePin: the vault, Pub/Sub and the E*TRADE client, and no telegraf: its notice is queued, not sent', async () => {
+    const fake = await startFakeSecretManager();
+    const secretManager = new SecretManagerServiceClient(secretManagerClientOptions(fake.port));
+    try {
+      const sent = bot.requests.length;
+      const first = await firstRequest(
+        'exchangePin',
+        { path: '/api/exchange-pin', headers: bearer, expect: 200 },
+        async (ctx) => {
+          const flow = await startPinFlow(ctx, { connectionId: 'prod', session: 'api-key' });
+          return { flowId: flow.flowId, pin: await loginAndReadPin(flow.authorizeUrl) };
+        },
+        { secretManager },
+      );
+      // The Secret Manager client was handed in (the fake's), so only the vault shows it is used.
+      expect(first).toEqual({ status: 200, loaded: ['etradeClient', 'pubSubBus', 'pubsub', 'vault'] });
+      expect(bot.requests.length).toBe(sent);
+    } finally {
+      await secretManager.close();
+      await fake.close();
+    }
+  });
+
+  it('exchangePin after a warm-up: the warm-up loaded everything the exchange uses, the exchange nothing more', async () => {
+    const fake = await startFakeSecretManager();
+    const secretManager = new SecretManagerServiceClient(secretManagerClientOptions(fake.port));
+    try {
+      const first = await firstRequest(
+        'exchangePin',
+        { path: '/api/exchange-pin', headers: bearer, expect: 200 },
+        async (ctx) => {
+          const flow = await startPinFlow(ctx, { connectionId: 'prod', session: 'api-key' });
+          return { flowId: flow.flowId, pin: await loginAndReadPin(flow.authorizeUrl) };
+        },
+        { secretManager },
+        true,
+      );
+      expect(first).toEqual({
+        status: 200,
+        warmedUp: ['etradeClient', 'pubSubBus', 'pubsub', 'vault'],
+        loaded: [],
+      });
+    } finally {
+      await secretManager.close();
+      await fake.close();
+    }
+  });
+
+  it('notices (a queued notice): telegraf to send it, and no Secret Manager, Pub/Sub or E*TRADE client', async () => {
+    const sent = bot.sent().length;
+    const notice = {
+      kind: 'renewal.succeeded',
+      connectionId: 'prod',
+      title: 'Live: token renewed',
+      lines: [],
+    };
+    const first = await firstRequest('notices', { ...pubSubPush(notice), expect: 204 });
+    expect(first).toEqual({ status: 204, loaded: ['telegraf'] });
     expect(bot.sent().length).toBe(sent + 1);
   });
 

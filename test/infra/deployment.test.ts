@@ -6,6 +6,7 @@ import { defaultConsumerSecretId } from '../../shared/config';
 import { SECRET_IDS } from '../../shared/ports/secretReader';
 import { accessSecretId } from '../../shared/ports/secretVault';
 import '../../functions';
+import { deployedEnv } from '../support/deployedEnv';
 
 /** HCL → JSON; required untyped because its .d.ts pulls the DOM lib into every test's types. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
@@ -22,12 +23,14 @@ type Json = Record<string, unknown>;
 interface FunctionNeeds {
   entry_point: string;
   trigger: string;
+  concurrency: number;
   auth: boolean;
   notify: boolean;
   consumer: boolean;
   access: boolean;
   access_write: boolean;
   events: boolean;
+  outbox: boolean;
   telegram: boolean;
 }
 
@@ -113,6 +116,33 @@ describe('functions', () => {
     expect(service.available_memory).toBe('256M');
     expect(service.min_instance_count).toBe(0);
   });
+
+  // bench/renewal.ts measures these (docs/performance.md): at 256M's default 0.167 vCPU a renewal's
+  // four cold starts took 35 s; at 1 vCPU about a fifth of that.
+  it('gives every instance a whole vCPU, and HTTP instances several requests at once', async () => {
+    const service = (one('google_cloudfunctions2_function', 'function').service_config as Json[])[0];
+    expect(service.available_cpu).toBe('1');
+    // Below 1 vCPU Cloud Run allows only one request per instance; at 1 any concurrency is allowed.
+    expect(service.max_instance_request_concurrency).toBe('${each.value.concurrency}');
+    for (const [name, needs] of Object.entries(functions())) {
+      expect({ name, concurrency: needs.concurrency }).toEqual({
+        name,
+        concurrency: needs.trigger === 'http' ? 8 : 1,
+      });
+    }
+    // Every function warms the next ones a renewal meets (shared/app/warmUp.ts).
+    expect((locals.function_env as Json).WARM_UP).toBe('1');
+    // The benchmark reads the same settings through deployedEnv: they must evaluate per function.
+    const deployed = await deployedEnv();
+    expect(deployed.service('status')).toMatchObject({
+      cpu: 1,
+      cpuSet: true,
+      memoryMiB: 256,
+      concurrency: 8,
+    });
+    expect(deployed.service('keepAlive')).toMatchObject({ cpu: 1, concurrency: 1, minInstances: 0 });
+    expect(deployed.runtime('actions')).toMatchObject({ USE_GCP: '1', NODE_ENV: 'production', WARM_UP: '1' });
+  });
 });
 
 describe('Cloud Scheduler', () => {
@@ -183,6 +213,36 @@ describe('secrets', () => {
       consumer: true,
       access_write: true,
       events: true,
+    });
+  });
+});
+
+describe('the notices queue', () => {
+  it("queues the PIN exchange's notices on a topic the notices function listens to; only the exchangers publish there", () => {
+    const env = locals.function_env as Json;
+    expect(topicOf(String(env.NOTICES_TOPIC).replace('.name}', '.id}'))).toBe('notices');
+    expect(topicOf((locals.trigger_topics as Json)[functions().notices.trigger])).toBe('notices');
+    const publishers = Object.entries(functions())
+      .filter(([, needs]) => needs.outbox)
+      .map(([name]) => name);
+    // The page's exchangePin, and telegramWebhook, which exchanges codes pasted into the chat.
+    expect(publishers).toEqual(['exchangePin', 'telegramWebhook']);
+    const grant = one('google_pubsub_topic_iam_member', 'notices_publisher');
+    expect(topicOf(grant.topic)).toBe('notices');
+    expect(grant).toMatchObject({ role: 'roles/pubsub.publisher' });
+    expect(grant.for_each).toContain('f.outbox');
+  });
+
+  it('gives the notices function the chat channels and nothing else', () => {
+    expect(functions().notices).toMatchObject({
+      notify: true,
+      auth: false,
+      consumer: false,
+      access: false,
+      events: false,
+      outbox: false,
+      telegram: false,
+      concurrency: 1,
     });
   });
 });

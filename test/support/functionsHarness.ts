@@ -15,7 +15,7 @@ export const HTTP_FUNCTIONS = [
   'actions',
   'telegramWebhook',
 ] as const;
-export const EVENT_FUNCTIONS = ['keepAlive', 'morningAlert'] as const;
+export const EVENT_FUNCTIONS = ['keepAlive', 'morningAlert', 'notices'] as const;
 export type FunctionName = (typeof HTTP_FUNCTIONS)[number] | (typeof EVENT_FUNCTIONS)[number];
 
 export interface Credentials {

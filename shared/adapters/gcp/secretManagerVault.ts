@@ -215,15 +215,17 @@ export class SecretManagerVault implements SecretVault {
   }
 
   /** Enabled version ids, newest first. */
-  async destroyDisabledVersions(connectionId: string, keepDisabled: number): Promise<number> {
+  async destroyDisabledVersions(connectionId: string, keepDisabled: number, below?: string): Promise<number> {
     const secret = this.secret(connectionId);
     assertKeepCount(keepDisabled);
+    if (below !== undefined) assertVersion(below, 'below');
     const disabled = await this.versionsIn(secret.name, 'DISABLED').catch((err: unknown) => {
       if (grpcCode(err) === NOT_FOUND) return [];
       throw err;
     });
+    const candidates = disabled.filter((v) => below === undefined || compareVersions(v, below) < 0);
     const destroyed = await Promise.all(
-      disabled.slice(keepDisabled).map((v) =>
+      candidates.slice(keepDisabled).map((v) =>
         this.client.destroySecretVersion({ name: `${secret.name}/versions/${v}` }).then(
           () => true,
           (err: unknown) => {

@@ -126,15 +126,17 @@ export class FileSecretVault implements SecretVault {
     });
   }
 
-  async destroyDisabledVersions(connectionId: string, keepDisabled: number): Promise<number> {
+  async destroyDisabledVersions(connectionId: string, keepDisabled: number, below?: string): Promise<number> {
     const path = this.pathOf(connectionId);
     assertKeepCount(keepDisabled);
+    if (below !== undefined) assertVersion(below, 'below');
     return this.locks.run(path, async () => {
       const file = await load(path);
       const { versions } = file;
       const doomed = new Set(
         versions
           .filter((v) => v.state === 'DISABLED')
+          .filter((v) => below === undefined || compareVersions(v.version, below) < 0)
           .sort((a, b) => compareVersions(b.version, a.version))
           .slice(keepDisabled),
       );
