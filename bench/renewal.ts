@@ -71,8 +71,9 @@ interface Build {
   /** The entry functions-framework loads, relative to the root (`?source=`): the deploy bundle's loader. */
   readonly source?: string;
   /**
-   * `?page=warm`: the sign-in page itself posts a warm-up to /status as it posts the link (a change the
-   * page could make), so status starts beside actions instead of after it.
+   * The sign-in page posts a warm-up to /status as it posts the link (hosting/src/login.ts), so status
+   * starts beside actions instead of after it. The current build's page does; another build's page
+   * does with `?page=warm`.
    */
   readonly pageWarms?: boolean;
   deployed?: DeployedEnv;
@@ -110,7 +111,12 @@ interface Renewal {
 function builds(): Build[] {
   // As deployed: the deploy package's loader and bundles (bench/run.mjs builds them with their caches).
   const list: Build[] = [
-    { name: 'current', root: ROOT, source: path.join('.deploy', 'app', 'bundle', 'index.js') },
+    {
+      name: 'current',
+      root: ROOT,
+      source: path.join('.deploy', 'app', 'bundle', 'index.js'),
+      pageWarms: true,
+    },
   ];
   for (const spec of (process.env.BENCH_RENEWAL_BUILDS ?? '').split(',').filter(Boolean)) {
     const name = spec.slice(0, spec.indexOf('='));

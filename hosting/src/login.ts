@@ -18,8 +18,18 @@ function offer(title: string): void {
   byId('offer-title').focus();
 }
 
+/**
+ * The token page asks `status` first: start its instance now, beside the sign-in, rather than after
+ * it (a warm-up: a POST with this header builds what the first request needs and answers 204; see
+ * shared/app/warmUp.ts). Fire and forget: a failed warm-up only leaves status as cold as it was.
+ */
+function warmStatus(): void {
+  void fetch('/status', { method: 'POST', headers: { 'x-etrade-warm-up': '1' } }).catch(() => undefined);
+}
+
 async function signIn(token: string, renew: string | undefined): Promise<void> {
   main.replaceChildren(h('p', { className: 'working', id: 'signing-in' }, 'Signing you in…'));
+  warmStatus();
   try {
     await postJson<{ csrfToken: string; expiresAt: string }>('/api/login', { token });
     // The token page opens that connection's renewal, one tap away (app.ts).

@@ -39,11 +39,28 @@ describe('signing in', () => {
       addressWhileRedeeming.push(page.url());
       await route.continue();
     });
+    // The sign-in page starts status's instance beside the sign-in (a warm-up), not after it.
+    const warmUps: { order: number; status: Promise<number | undefined> }[] = [];
+    const calls: string[] = [];
+    page.on('request', (request) => {
+      const { pathname } = new URL(request.url());
+      calls.push(`${request.method()} ${pathname}`);
+      if (pathname === '/status' && request.method() === 'POST') {
+        expect(request.headers()['x-etrade-warm-up']).toBe('1');
+        warmUps.push({
+          order: calls.length,
+          status: request.response().then((response) => response?.status()),
+        });
+      }
+    });
 
     await page.goto(link);
     await page.waitForURL(`${world.url}/`);
     await page.locator('#hero').waitFor();
 
+    expect(warmUps).toHaveLength(1);
+    expect(warmUps[0].order).toBeLessThan(calls.indexOf('POST /api/login') + 1);
+    expect(await warmUps[0].status).toBe(204);
     expect(addressWhileRedeeming).toEqual([`${world.url}/login`]);
     expect(page.url()).not.toContain('t=');
     expect(await page.locator('#sign-out').isVisible()).toBe(true);
